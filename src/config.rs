@@ -1,0 +1,321 @@
+//! Configuration: `NA_*` environment variables, optionally a TOML file (`NA_CONFIG` or `--config`)
+//! whose keys are the same names in lower case without the prefix (`listen = "0.0.0.0:8080"`). The
+//! environment wins over the file, the file over the defaults. Everything is parsed and validated
+//! once, here; an invalid value stops start-up with a message naming the variable and what it accepts.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+pub const DEFAULT_TOP10_BASE_URL: &str = "https://www.netflix.com/tudum/top10/data";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `NA_LISTEN`: the address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// `NA_WAREHOUSE`: the DuckDB file.
+    pub warehouse: PathBuf,
+    /// `NA_ADMIN_TOKEN`: bearer token for the ingestion triggers; generated at start when unset.
+    pub admin_token: Option<SecretString>,
+    /// `NA_TOP10_BASE_URL`: the three Top 10 files are read from under it (`http(s)://` or `file://`).
+    pub top10_base_url: Url,
+    /// `NA_LOG_FORMAT`.
+    pub log_format: LogFormat,
+    /// `NA_HTTP_TIMEOUT_SECS`: a whole download, connection to last byte.
+    pub http_timeout: Duration,
+    /// `NA_MAX_REJECT_RATIO`: the share of a file's rows that may fail validation before the run fails.
+    pub max_reject_ratio: f64,
+    /// `NA_MAX_CONCURRENT_QUERIES`: warehouse queries running at once; more wait their turn.
+    pub max_concurrent_queries: usize,
+    /// `NA_REQUEST_TIMEOUT_SECS`: an HTTP request taking longer is answered 408.
+    pub request_timeout: Duration,
+    /// `NA_SHUTDOWN_GRACE_SECS`: how long shutdown waits for a running ingestion to commit or roll back.
+    pub shutdown_grace: Duration,
+    /// `NA_DEMO`: serve the bundled sample feeds (see `demo`).
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("invalid {name}={got:?}: {accepted}")]
+    Invalid { name: &'static str, got: String, accepted: &'static str },
+    /// For secrets: the value is never repeated.
+    #[error("invalid {name}: {accepted}")]
+    InvalidSecret { name: &'static str, accepted: &'static str },
+    #[error("cannot read the configuration file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("unknown key {key:?} in the configuration file {path}; accepted keys: {accepted}")]
+    UnknownKey { key: String, path: String, accepted: String },
+}
+
+/// Every variable, with its default; the TOML key is the name without `NA_`, lower-cased.
+const VARIABLES: &[(&str, Option<&str>)] = &[
+    ("NA_LISTEN", Some("127.0.0.1:8080")),
+    ("NA_WAREHOUSE", Some("./data/warehouse.duckdb")),
+    ("NA_ADMIN_TOKEN", None),
+    ("NA_TOP10_BASE_URL", Some(DEFAULT_TOP10_BASE_URL)),
+    ("NA_LOG_FORMAT", Some("text")),
+    ("NA_HTTP_TIMEOUT_SECS", Some("300")),
+    ("NA_MAX_REJECT_RATIO", Some("0.01")),
+    ("NA_MAX_CONCURRENT_QUERIES", Some("8")),
+    ("NA_REQUEST_TIMEOUT_SECS", Some("30")),
+    ("NA_SHUTDOWN_GRACE_SECS", Some("60")),
+    ("NA_DEMO", Some("false")),
+];
+
+/// Where the demo profile keeps its warehouse unless `NA_WAREHOUSE` says otherwise, so sample data
+/// never mixes with real data.
+const DEMO_WAREHOUSE: &str = "./data/demo.duckdb";
+
+impl Config {
+    /// Reads the process environment and, when `NA_CONFIG` or `file` names one, a TOML file.
+    /// `demo` forces the demo profile on, as `--demo` does.
+    pub fn load(file: Option<&Path>, demo: bool) -> Result<Config, ConfigError> {
+        let env = |name: &str| {
+            if demo && name == "NA_DEMO" {
+                return Some("true".to_owned());
+            }
+            std::env::var(name).ok().filter(|v| !v.is_empty())
+        };
+        let file = file.map(Path::to_path_buf).or_else(|| env("NA_CONFIG").map(PathBuf::from));
+        let from_file = match file {
+            Some(path) => read_file(&path)?,
+            None => BTreeMap::new(),
+        };
+        Config::from_lookup(|name| env(name).or_else(|| from_file.get(name).cloned()))
+    }
+
+    /// Builds the configuration from any source of `NA_*` values; tests use this instead of
+    /// touching the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get =
+            |name: &'static str| -> Option<String> { lookup(name).or_else(|| default_of(name).map(str::to_owned)) };
+        let demo = parse_bool("NA_DEMO", get("NA_DEMO"))?;
+        let warehouse = match lookup("NA_WAREHOUSE") {
+            Some(path) => PathBuf::from(path),
+            None if demo => PathBuf::from(DEMO_WAREHOUSE),
+            None => PathBuf::from(get("NA_WAREHOUSE").expect("has a default")),
+        };
+        Ok(Config {
+            listen: parse("NA_LISTEN", get("NA_LISTEN"), "expected host:port, e.g. 127.0.0.1:8080")?,
+            warehouse,
+            admin_token: parse_token(lookup("NA_ADMIN_TOKEN"))?,
+            top10_base_url: parse_base_url("NA_TOP10_BASE_URL", get("NA_TOP10_BASE_URL"))?,
+            log_format: parse_log_format(get("NA_LOG_FORMAT"))?,
+            http_timeout: parse_secs("NA_HTTP_TIMEOUT_SECS", get("NA_HTTP_TIMEOUT_SECS"))?,
+            max_reject_ratio: parse_ratio("NA_MAX_REJECT_RATIO", get("NA_MAX_REJECT_RATIO"))?,
+            max_concurrent_queries: parse_count("NA_MAX_CONCURRENT_QUERIES", get("NA_MAX_CONCURRENT_QUERIES"))?,
+            request_timeout: parse_secs("NA_REQUEST_TIMEOUT_SECS", get("NA_REQUEST_TIMEOUT_SECS"))?,
+            shutdown_grace: parse_secs("NA_SHUTDOWN_GRACE_SECS", get("NA_SHUTDOWN_GRACE_SECS"))?,
+            demo,
+        })
+    }
+
+    /// The defaults, as if no variable were set.
+    pub fn defaults() -> Config {
+        Config::from_lookup(|_| None).expect("the defaults are valid")
+    }
+}
+
+fn default_of(name: &str) -> Option<&'static str> {
+    VARIABLES.iter().find(|(n, _)| *n == name).and_then(|(_, d)| *d)
+}
+
+fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
+    let file_error = |reason: String| ConfigError::File { path: path.display().to_string(), reason };
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| file_error(e.message().to_owned()))?;
+    let mut values = BTreeMap::new();
+    for (key, value) in table {
+        let name = format!("NA_{}", key.to_ascii_uppercase());
+        if !VARIABLES.iter().any(|(n, _)| *n == name) {
+            let accepted = VARIABLES.iter().map(|(n, _)| n[3..].to_ascii_lowercase()).collect::<Vec<_>>().join(", ");
+            return Err(ConfigError::UnknownKey { key, path: path.display().to_string(), accepted });
+        }
+        let text = match value {
+            toml::Value::String(s) => s,
+            other => other.to_string(),
+        };
+        values.insert(name, text);
+    }
+    Ok(values)
+}
+
+fn parse<T: FromStr>(name: &'static str, raw: Option<String>, accepted: &'static str) -> Result<T, ConfigError> {
+    let raw = raw.unwrap_or_default();
+    raw.trim().parse().map_err(|_| ConfigError::Invalid { name, got: raw, accepted })
+}
+
+fn parse_bool(name: &'static str, raw: Option<String>) -> Result<bool, ConfigError> {
+    let raw = raw.unwrap_or_default();
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Invalid { name, got: raw, accepted: "accepted values: true, false" }),
+    }
+}
+
+fn parse_log_format(raw: Option<String>) -> Result<LogFormat, ConfigError> {
+    let raw = raw.unwrap_or_default();
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(ConfigError::Invalid { name: "NA_LOG_FORMAT", got: raw, accepted: "accepted values: text, json" }),
+    }
+}
+
+fn parse_secs(name: &'static str, raw: Option<String>) -> Result<Duration, ConfigError> {
+    let secs: u64 = parse(name, raw.clone(), "expected a whole number of seconds, at least 1")?;
+    if secs == 0 {
+        return Err(ConfigError::Invalid {
+            name,
+            got: raw.unwrap_or_default(),
+            accepted: "expected a whole number of seconds, at least 1",
+        });
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+fn parse_count(name: &'static str, raw: Option<String>) -> Result<usize, ConfigError> {
+    const ACCEPTED: &str = "expected a whole number from 1 to 1024";
+    let count: usize = parse(name, raw.clone(), ACCEPTED)?;
+    if !(1..=1024).contains(&count) {
+        return Err(ConfigError::Invalid { name, got: raw.unwrap_or_default(), accepted: ACCEPTED });
+    }
+    Ok(count)
+}
+
+fn parse_ratio(name: &'static str, raw: Option<String>) -> Result<f64, ConfigError> {
+    const ACCEPTED: &str = "expected a fraction from 0 to 1, e.g. 0.01 for 1%";
+    let ratio: f64 = parse(name, raw.clone(), ACCEPTED)?;
+    if !(0.0..=1.0).contains(&ratio) {
+        return Err(ConfigError::Invalid { name, got: raw.unwrap_or_default(), accepted: ACCEPTED });
+    }
+    Ok(ratio)
+}
+
+fn parse_base_url(name: &'static str, raw: Option<String>) -> Result<Url, ConfigError> {
+    const ACCEPTED: &str = "expected an absolute http://, https:// or file:// URL";
+    let raw = raw.unwrap_or_default();
+    let invalid = || ConfigError::Invalid { name, got: raw.clone(), accepted: ACCEPTED };
+    let mut url = Url::parse(raw.trim()).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https" | "file") || url.cannot_be_a_base() {
+        return Err(invalid());
+    }
+    // Files are joined onto the base; without the trailing slash `join` would replace the last segment.
+    if !url.path().ends_with('/') {
+        url.set_path(&format!("{}/", url.path()));
+    }
+    Ok(url)
+}
+
+fn parse_token(raw: Option<String>) -> Result<Option<SecretString>, ConfigError> {
+    match raw {
+        None => Ok(None),
+        Some(token) if token.trim().len() >= 16 && !token.chars().any(char::is_whitespace) => {
+            Ok(Some(SecretString::from(token)))
+        }
+        Some(_) => Err(ConfigError::InvalidSecret {
+            name: "NA_ADMIN_TOKEN",
+            accepted: "expected at least 16 characters without spaces (unset it to have one generated)",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_match_the_documented_contract() {
+        let config = Config::defaults();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.warehouse, PathBuf::from("./data/warehouse.duckdb"));
+        assert_eq!(config.top10_base_url.as_str(), "https://www.netflix.com/tudum/top10/data/");
+        assert_eq!(config.log_format, LogFormat::Text);
+        assert!(config.admin_token.is_none());
+        assert!(!config.demo);
+    }
+
+    #[test]
+    fn invalid_values_name_the_variable_and_the_accepted_values() {
+        let err = config(&[("NA_LOG_FORMAT", "xml")]).unwrap_err();
+        assert_eq!(err.to_string(), r#"invalid NA_LOG_FORMAT="xml": accepted values: text, json"#);
+        let err = config(&[("NA_TOP10_BASE_URL", "ftp://example.com/")]).unwrap_err();
+        assert!(err.to_string().starts_with("invalid NA_TOP10_BASE_URL="), "{err}");
+        let err = config(&[("NA_LISTEN", "localhost")]).unwrap_err();
+        assert!(err.to_string().contains("expected host:port"), "{err}");
+    }
+
+    #[test]
+    fn a_short_admin_token_is_refused_without_repeating_it() {
+        let err = config(&[("NA_ADMIN_TOKEN", "hunter2")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+        assert!(err.to_string().contains("NA_ADMIN_TOKEN"));
+    }
+
+    #[test]
+    fn base_urls_get_a_trailing_slash_so_file_names_join_under_them() {
+        let config = config(&[("NA_TOP10_BASE_URL", "file:///srv/top10")]).unwrap();
+        assert_eq!(
+            config.top10_base_url.join("most-popular.tsv").unwrap().as_str(),
+            "file:///srv/top10/most-popular.tsv"
+        );
+    }
+
+    #[test]
+    fn demo_uses_its_own_warehouse_unless_one_is_named() {
+        assert_eq!(config(&[("NA_DEMO", "true")]).unwrap().warehouse, PathBuf::from(DEMO_WAREHOUSE));
+        let named = config(&[("NA_DEMO", "true"), ("NA_WAREHOUSE", "/tmp/w.duckdb")]).unwrap();
+        assert_eq!(named.warehouse, PathBuf::from("/tmp/w.duckdb"));
+    }
+
+    #[test]
+    fn the_file_supplies_values_the_environment_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("na.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\nmax_concurrent_queries = 4\nadmin_token = \"from-the-file-0123456789\"\n",
+        )
+        .unwrap();
+        let file = read_file(&path).unwrap();
+        let config = Config::from_lookup(|name| {
+            if name == "NA_LISTEN" { Some("127.0.0.1:9999".into()) } else { file.get(name).cloned() }
+        })
+        .unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:9999");
+        assert_eq!(config.max_concurrent_queries, 4);
+        assert_eq!(config.admin_token.unwrap().expose_secret(), "from-the-file-0123456789");
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused_with_the_accepted_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("na.toml");
+        std::fs::write(&path, "lisen = \"0.0.0.0:9000\"\n").unwrap();
+        let err = read_file(&path).unwrap_err();
+        assert!(err.to_string().contains("\"lisen\""), "{err}");
+        assert!(err.to_string().contains("listen, warehouse"), "{err}");
+    }
+}

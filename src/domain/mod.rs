@@ -1,0 +1,14 @@
+//! Value types shared by every layer. Each one is parsed once, at the edge, and carries its meaning
+//! from there on: a `Week` is always a Sunday, a `CountryCode` is always ISO 3166-1 alpha-2.
+
+mod category;
+mod country;
+mod run;
+mod source;
+mod week;
+
+pub use category::{Category, List};
+pub use country::CountryCode;
+pub use run::{FileReport, FileStatus, IngestRun, RejectedRow, RunError, RunId, RunStatus, Trigger};
+pub use source::SourceId;
+pub use week::{Week, WeekError, WeekSelector};

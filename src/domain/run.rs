@@ -1,0 +1,167 @@
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::SourceId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+#[schema(example = 42)]
+pub struct RunId(pub i64);
+
+impl fmt::Display for RunId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl RunStatus {
+    pub const ACCEPTED: &'static str = "queued, running, succeeded, failed";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Queued => "queued",
+            RunStatus::Running => "running",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+        }
+    }
+}
+
+impl FromStr for RunStatus {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<RunStatus, ()> {
+        [RunStatus::Queued, RunStatus::Running, RunStatus::Succeeded, RunStatus::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or(())
+    }
+}
+
+/// Who asked for a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    /// `POST /v1/ingest/{source}`.
+    Http,
+    /// `netflix-analytics ingest …`.
+    Cli,
+    /// The demo profile's first load.
+    Demo,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Http => "http",
+            Trigger::Cli => "cli",
+            Trigger::Demo => "demo",
+        }
+    }
+}
+
+impl FromStr for Trigger {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Trigger, ()> {
+        [Trigger::Http, Trigger::Cli, Trigger::Demo].into_iter().find(|t| t.as_str() == text).ok_or(())
+    }
+}
+
+/// Why a run failed: the stable error code and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RunError {
+    pub code: String,
+    pub message: String,
+}
+
+/// One ingestion run as recorded in the warehouse.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IngestRun {
+    pub id: RunId,
+    #[schema(value_type = String, example = "top10")]
+    pub source: SourceId,
+    pub trigger: Trigger,
+    pub status: RunStatus,
+    pub requested_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// `finished_at - started_at`, once finished.
+    pub duration_ms: Option<i64>,
+    /// The warehouse's data version after the run; it only moves when the run changed data.
+    pub data_version: Option<u64>,
+    pub error: Option<RunError>,
+    pub files: Vec<FileReport>,
+}
+
+impl IngestRun {
+    pub fn new_queued(id: RunId, source: SourceId, trigger: Trigger, requested_at: DateTime<Utc>) -> IngestRun {
+        IngestRun {
+            id,
+            source,
+            trigger,
+            status: RunStatus::Queued,
+            requested_at,
+            started_at: None,
+            finished_at: None,
+            duration_ms: None,
+            data_version: None,
+            error: None,
+            files: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    /// Parsed and written; committed when the run succeeded.
+    Loaded,
+    /// Byte-identical to the file loaded last time, so nothing was read.
+    Unchanged,
+    /// Loaded inside the run's transaction, then undone because a later step failed.
+    RolledBack,
+    /// This file made the run fail.
+    Failed,
+}
+
+/// What a run did with one upstream file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FileReport {
+    pub file: String,
+    pub url: String,
+    pub status: Option<FileStatus>,
+    pub bytes: u64,
+    pub sha256: Option<String>,
+    pub rows_read: u64,
+    pub rows_inserted: u64,
+    pub rows_updated: u64,
+    pub rows_unchanged: u64,
+    pub rows_rejected: u64,
+    /// Columns in the file's header that this version does not know; they were not loaded.
+    pub extra_columns: Vec<String>,
+    /// The first rejected rows, with the reason.
+    pub rejected_sample: Vec<RejectedRow>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RejectedRow {
+    /// 1-based line number in the file; the header is line 1.
+    pub line: u64,
+    pub reason: String,
+    /// The line as received, cut to 300 characters.
+    pub text: String,
+}

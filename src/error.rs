@@ -1,0 +1,121 @@
+//! The one error type of the service. Every failure, whether it ends an HTTP request or an ingestion
+//! run, is a variant here with a stable `code()`; `api::error` maps variants to HTTP statuses and run
+//! records store the code and message. Messages never contain secrets.
+
+use crate::domain::{RunId, SourceId};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    // A request the client can fix.
+    #[error("invalid {parameter}: {message}")]
+    InvalidParameter { parameter: &'static str, message: String },
+    #[error("unknown category {got:?} for the {list} list; accepted: {accepted}")]
+    UnknownCategory { got: String, list: &'static str, accepted: String },
+    #[error("missing or invalid bearer token")]
+    Unauthorized,
+
+    // Something the client asked for that the warehouse does not hold.
+    #[error("no Top 10 lists for country {code}; countries with data: {accepted}")]
+    UnknownCountry { code: String, accepted: String },
+    #[error("no {list} Top 10 for week {week}; weeks with data: {first} to {last} (all of them: GET /v1/weeks)")]
+    WeekNotFound { list: &'static str, week: String, first: String, last: String },
+    #[error("the warehouse holds no {what} yet; load it with POST /v1/ingest/top10")]
+    NoData { what: &'static str },
+    #[error("ingestion run {0} does not exist")]
+    RunNotFound(RunId),
+    #[error("unknown source {got:?}; accepted: {accepted}", accepted = SourceId::ACCEPTED)]
+    UnknownSource { got: String },
+    #[error("no endpoint {method} {path}; the API is described at /openapi.json and /docs")]
+    RouteNotFound { method: String, path: String },
+    #[error("{method} is not allowed on {path}")]
+    MethodNotAllowed { method: String, path: String },
+
+    // State conflicts.
+    #[error("a {source_id} ingestion is already running (run {run_id}, GET /v1/ingest/runs/{run_id})")]
+    IngestRunning { source_id: SourceId, run_id: RunId },
+    #[error("the service is shutting down and accepts no new runs")]
+    ShuttingDown,
+    #[error("the request took longer than NA_REQUEST_TIMEOUT_SECS allows and was abandoned")]
+    Timeout,
+
+    // Ingestion failures; they end a run and are recorded with it.
+    #[error("downloading {url} failed: {reason}")]
+    Download { url: String, reason: String },
+    #[error("{url} answered HTTP {status}")]
+    UpstreamStatus { url: String, status: u16 },
+    #[error("{file} is not a usable Top 10 file: {reason}")]
+    InvalidFile { file: String, reason: String },
+    #[error(
+        "{file}: {rejected} of {read} rows failed validation, over the limit of {limit_percent}% \
+         (NA_MAX_REJECT_RATIO); first: {first}"
+    )]
+    TooManyRejected { file: String, rejected: u64, read: u64, limit_percent: f64, first: String },
+    #[error("cancelled: the service is shutting down; the run's transaction was rolled back")]
+    Cancelled,
+    #[error("interrupted: the service stopped before the run finished; nothing it loaded was kept")]
+    Interrupted,
+
+    // Start-up.
+    #[error(
+        "migration {name} was changed after it was applied to this warehouse (checksum {applied} applied, \
+         {current} now); migrations are append-only: restore the file and add a new migration instead"
+    )]
+    MigrationChanged { name: String, applied: String, current: String },
+    #[error(
+        "the warehouse has migration {version} ({name}), which this build does not know; it was written by a newer version"
+    )]
+    UnknownMigration { version: i64, name: String },
+    #[error("cannot open the warehouse at {path}: {reason}")]
+    WarehouseOpen { path: String, reason: String },
+
+    // Our fault; details go to the log, not to clients.
+    #[error("warehouse error: {0}")]
+    Warehouse(#[from] duckdb::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Stable identifiers: they appear in the OpenAPI spec, in HTTP bodies and in run records.
+    /// Never rename one.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidParameter { .. } => "invalid_parameter",
+            Error::UnknownCategory { .. } => "unknown_category",
+            Error::Unauthorized => "unauthorized",
+            Error::UnknownCountry { .. } => "unknown_country",
+            Error::WeekNotFound { .. } => "week_not_found",
+            Error::NoData { .. } => "no_data",
+            Error::RunNotFound(_) => "run_not_found",
+            Error::UnknownSource { .. } => "unknown_source",
+            Error::RouteNotFound { .. } => "not_found",
+            Error::MethodNotAllowed { .. } => "method_not_allowed",
+            Error::IngestRunning { .. } => "ingest_running",
+            Error::ShuttingDown => "shutting_down",
+            Error::Timeout => "timeout",
+            Error::Download { .. } => "download_failed",
+            Error::UpstreamStatus { .. } => "upstream_status",
+            Error::InvalidFile { .. } => "invalid_file",
+            Error::TooManyRejected { .. } => "too_many_rejected_rows",
+            Error::Cancelled => "cancelled",
+            Error::Interrupted => "interrupted",
+            Error::MigrationChanged { .. } => "migration_changed",
+            Error::UnknownMigration { .. } => "unknown_migration",
+            Error::WarehouseOpen { .. } => "warehouse_open",
+            Error::Warehouse(_) => "warehouse",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    pub fn invalid(parameter: &'static str, message: impl Into<String>) -> Error {
+        Error::InvalidParameter { parameter, message: message.into() }
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(err: tokio::task::JoinError) -> Error {
+        Error::Internal(format!("background task failed: {err}"))
+    }
+}
