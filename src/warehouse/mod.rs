@@ -1,0 +1,281 @@
+//! The DuckDB warehouse: opening and migrating it, running work on it off the async runtime, and the
+//! named SQL that reads and writes it. Nothing outside this module writes SQL.
+//!
+//! DuckDB connections are `Send` but not `Sync`; each piece of work gets a connection of its own,
+//! cloned from the database and reused afterwards, on tokio's blocking pool. Reads run concurrently
+//! up to a limit. Refreshes go through one writer connection, one transaction each.
+
+pub mod load;
+pub mod migrate;
+pub mod queries;
+pub mod runs;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use duckdb::Connection;
+use tokio::sync::Semaphore;
+use tracing::Span;
+
+use crate::error::{Error, Result};
+
+#[derive(Clone)]
+pub struct Warehouse {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    /// Only used to clone new connections; the lock is held for the clone alone.
+    root: Mutex<Connection>,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+    writer: Arc<tokio::sync::Mutex<Connection>>,
+    data_version: AtomicU64,
+}
+
+impl Warehouse {
+    /// Opens (creating if needed) the database file and applies pending migrations.
+    pub async fn open(path: &Path, max_concurrent_queries: usize) -> Result<Warehouse> {
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || Warehouse::open_blocking(path, max_concurrent_queries)).await?
+    }
+
+    fn open_blocking(path: PathBuf, max_concurrent_queries: usize) -> Result<Warehouse> {
+        let open_error = |reason: String| Error::WarehouseOpen { path: path.display().to_string(), reason };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_error(e.to_string()))?;
+        }
+        let mut root = Connection::open(&path).map_err(|e| {
+            let reason = e.to_string();
+            if reason.contains("lock") {
+                // DuckDB lets one process open a file for writing; the usual culprit is our own `serve`.
+                open_error(format!(
+                    "{reason}; another netflix-analytics process (serve or ingest) has it open: stop it, \
+                     or trigger the run over HTTP with POST /v1/ingest/{{source}}"
+                ))
+            } else {
+                open_error(reason)
+            }
+        })?;
+        migrate::apply(&mut root)?;
+        let data_version = load::data_version(&root)?;
+        let writer = root.try_clone()?;
+        Ok(Warehouse {
+            inner: Arc::new(Inner {
+                path,
+                root: Mutex::new(root),
+                idle: Mutex::new(Vec::new()),
+                permits: Arc::new(Semaphore::new(max_concurrent_queries)),
+                writer: Arc::new(tokio::sync::Mutex::new(writer)),
+                data_version: AtomicU64::new(data_version),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Bumped by every committed refresh that changed data; part of every cache key and ETag.
+    pub fn data_version(&self) -> u64 {
+        self.inner.data_version.load(Ordering::Acquire)
+    }
+
+    /// Runs `work` on a pooled connection in autocommit mode: queries and small bookkeeping writes.
+    pub async fn with_connection<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        // The permit moves into the blocking task, so a caller that goes away (client disconnect,
+        // request timeout) does not free a slot while its query still runs.
+        let permit = self.inner.permits.clone().acquire_owned().await.expect("the semaphore is never closed");
+        let inner = self.inner.clone();
+        let span = Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let conn = inner.checkout()?;
+            let result = span.in_scope(|| work(&conn));
+            inner.idle.lock().expect("idle pool lock").push(conn);
+            result
+        })
+        .await?
+    }
+
+    /// Runs `work` with the single writer connection, one caller at a time. `work` opens its own
+    /// transaction; afterwards the published data version is re-read so callers see what committed.
+    pub async fn with_writer<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let mut writer = self.inner.writer.clone().lock_owned().await;
+        let inner = self.inner.clone();
+        let span = Span::current();
+        tokio::task::spawn_blocking(move || {
+            let result = span.in_scope(|| work(&mut writer));
+            let version = load::data_version(&writer)?;
+            inner.data_version.store(version, Ordering::Release);
+            result
+        })
+        .await?
+    }
+}
+
+impl Inner {
+    fn checkout(&self) -> Result<Connection> {
+        if let Some(conn) = self.idle.lock().expect("idle pool lock").pop() {
+            return Ok(conn);
+        }
+        Ok(self.root.lock().expect("root connection lock").try_clone()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::top10::Top10File;
+
+    async fn fresh() -> (tempfile::TempDir, Warehouse) {
+        let dir = tempfile::tempdir().unwrap();
+        let warehouse = Warehouse::open(&dir.path().join("w.duckdb"), 2).await.unwrap();
+        (dir, warehouse)
+    }
+
+    fn sql_files(folder: &str) -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .map(|n| n.trim_end_matches(".sql").to_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[tokio::test]
+    async fn every_named_statement_prepares_against_a_migrated_warehouse() {
+        let (_dir, warehouse) = fresh().await;
+        warehouse
+            .with_connection(|conn| {
+                for (name, sql) in queries::STATEMENTS {
+                    conn.prepare(sql).unwrap_or_else(|e| panic!("{name}: {e}"));
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
+    #[test]
+    fn every_query_file_is_registered() {
+        let mut registered: Vec<String> =
+            queries::STATEMENTS.iter().chain(queries::BATCHES).map(|(n, _)| n.to_string()).collect();
+        registered.sort();
+        assert_eq!(registered, sql_files("src/warehouse/queries"));
+    }
+
+    #[test]
+    fn every_migration_file_is_registered_in_order() {
+        let listed: Vec<String> = migrate::MIGRATIONS.iter().map(|m| m.name.to_owned()).collect();
+        assert_eq!(listed, sql_files("migrations"));
+        for (index, migration) in migrate::MIGRATIONS.iter().enumerate() {
+            assert_eq!(migration.version, index as i64 + 1);
+            assert!(migration.name.starts_with(&format!("{:04}_", migration.version)));
+        }
+    }
+
+    #[tokio::test]
+    async fn reopening_applies_nothing_twice_and_a_changed_migration_stops_start_up() {
+        let (dir, warehouse) = fresh().await;
+        let path = warehouse.path().to_path_buf();
+        // Simulate a migration file edited after it was applied.
+        warehouse
+            .with_connection(|conn| {
+                conn.execute("UPDATE ops.schema_migrations SET checksum = 'edited' WHERE version = 1", [])?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        drop(warehouse);
+        let err = Warehouse::open(&path, 1).await.err().expect("start-up must stop");
+        assert_eq!(err.code(), "migration_changed");
+        assert!(err.to_string().contains("0001_schemas_and_runs"), "{err}");
+        drop(dir);
+    }
+
+    #[tokio::test]
+    async fn raw_tables_have_the_lineage_columns_then_the_connector_columns() {
+        let (_dir, warehouse) = fresh().await;
+        for (file, table) in [
+            (Top10File::Global, "top10_global"),
+            (Top10File::Countries, "top10_countries"),
+            (Top10File::MostPopular, "top10_most_popular"),
+        ] {
+            let columns: Vec<String> = warehouse
+                .with_connection(move |conn| {
+                    let mut statement = conn.prepare(
+                        "SELECT column_name FROM information_schema.columns \
+                         WHERE table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
+                    )?;
+                    let names = statement.query_map([table], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+                    Ok(names)
+                })
+                .await
+                .unwrap();
+            let mut expected: Vec<String> =
+                ["run_id", "source_url", "fetched_at", "line_no"].map(String::from).to_vec();
+            expected.extend(file.columns().iter().map(|c| c.name.to_owned()));
+            assert_eq!(columns, expected, "{table}");
+        }
+    }
+
+    /// Rows appended to a TEMP table inside a transaction went missing in DuckDB 2.0 past a few
+    /// hundred thousand rows; the loader stages in ordinary tables instead. This load is big enough
+    /// to catch a return of that problem.
+    #[tokio::test]
+    async fn a_load_of_several_hundred_thousand_rows_keeps_every_row() {
+        use crate::domain::RunId;
+        use crate::sources::top10::Top10Tsv;
+
+        let (dir, warehouse) = fresh().await;
+        let path = dir.path().join("big.tsv");
+        let mut text = String::from(
+            "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\tcumulative_weeks_in_top_10",
+        );
+        let first = chrono::NaiveDate::from_ymd_opt(1900, 1, 7).unwrap();
+        let weeks = 7_000;
+        for w in 0..weeks {
+            let week = first + chrono::Duration::weeks(w);
+            for category in ["Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)"] {
+                for rank in 1..=10 {
+                    text.push_str(&format!("\n{week}\t{category}\t{rank}\tTitle {w} {rank}\tN/A\t{}\t1", rank * 1000));
+                }
+            }
+        }
+        std::fs::write(&path, text).unwrap();
+        let changes = warehouse
+            .with_writer(move |conn| {
+                let tsv = Top10Tsv::open(&path, Top10File::Global)?;
+                let validation = tsv.validate()?;
+                let tx = conn.transaction()?;
+                let lineage =
+                    load::Lineage { run_id: RunId(1), source_url: "file:///big.tsv", fetched_at: chrono::Utc::now() };
+                let mut loader = load::Top10Load::begin(&tx, Top10File::Global, &lineage)?;
+                tsv.load(&validation, |line, row| loader.append(line, row))?;
+                let changes = loader.finish()?;
+                tx.commit()?;
+                Ok(changes)
+            })
+            .await
+            .unwrap();
+        let rows = weeks as u64 * 40;
+        assert_eq!(changes, load::Changes { inserted: rows, updated: 0 });
+        let stored: i64 = warehouse
+            .with_connection(|c| Ok(c.query_row("SELECT count(*) FROM stage.top10_global", [], |r| r.get(0))?))
+            .await
+            .unwrap();
+        assert_eq!(stored as u64, rows);
+    }
+}

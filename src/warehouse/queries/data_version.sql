@@ -1,0 +1,1 @@
+SELECT data_version FROM ops.warehouse_state

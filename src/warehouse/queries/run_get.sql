@@ -1,0 +1,5 @@
+-- Params: id.
+SELECT id, source, trigger, status, requested_at, started_at, finished_at, error_code, error_message,
+       data_version, files
+FROM ops.ingest_runs
+WHERE id = $id
