@@ -1,0 +1,4 @@
+//! Questions answered from the marts: each function takes typed parameters, runs named queries and
+//! returns typed rows. No HTTP here; `api` turns rows into JSON or CSV.
+
+pub mod top10;

@@ -1,0 +1,65 @@
+//! `Error` as an HTTP response: a status per variant and a JSON body `{"code", "message"}`. Server
+//! errors are logged with their cause and answered generically.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::Error;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable and machine-readable, e.g. `week_not_found`, `unknown_category`, `ingest_running`.
+    #[schema(example = "unknown_category")]
+    pub code: String,
+    /// What went wrong and what is accepted, for people.
+    #[schema(
+        example = "unknown category \"Drama\" for the global list; accepted: \"Films (English)\" (films-english), …"
+    )]
+    pub message: String,
+}
+
+pub fn status_of(err: &Error) -> StatusCode {
+    match err {
+        Error::InvalidParameter { .. } | Error::UnknownCategory { .. } => StatusCode::BAD_REQUEST,
+        Error::Unauthorized => StatusCode::UNAUTHORIZED,
+        Error::UnknownCountry { .. }
+        | Error::WeekNotFound { .. }
+        | Error::NoData { .. }
+        | Error::RunNotFound(_)
+        | Error::UnknownSource { .. }
+        | Error::RouteNotFound { .. } => StatusCode::NOT_FOUND,
+        Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+        Error::IngestRunning { .. } => StatusCode::CONFLICT,
+        Error::ShuttingDown | Error::Cancelled | Error::Interrupted | Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Download { .. }
+        | Error::UpstreamStatus { .. }
+        | Error::InvalidFile { .. }
+        | Error::TooManyRejected { .. } => StatusCode::BAD_GATEWAY,
+        Error::MigrationChanged { .. }
+        | Error::UnknownMigration { .. }
+        | Error::WarehouseOpen { .. }
+        | Error::Warehouse(_)
+        | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = status_of(&self);
+        let message = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+            tracing::error!(code = self.code(), error = %self, "request failed");
+            "internal error; the service log has the details under this response's x-request-id".to_owned()
+        } else {
+            self.to_string()
+        };
+        let mut response = (status, Json(ErrorBody { code: self.code().to_owned(), message })).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,133 @@
+//! One row set, two media types. JSON is `{"data": [...], "meta": {...}}`; CSV is a header row with
+//! the same field names (taken from the row type's schema, so it exists even when there are no rows)
+//! followed by RFC 4180 records. `?format=` wins over `Accept`.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
+
+use crate::domain::Week;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub const ACCEPTED: &'static str = "json, csv";
+
+    pub fn negotiate(format: Option<&str>, headers: &HeaderMap) -> Result<Format> {
+        if let Some(format) = format {
+            return match format.trim().to_ascii_lowercase().as_str() {
+                "json" => Ok(Format::Json),
+                "csv" => Ok(Format::Csv),
+                _ => Err(Error::invalid(
+                    "format",
+                    format!("{format:?} is not supported; accepted: {}", Format::ACCEPTED),
+                )),
+            };
+        }
+        // The first of the two media types the client lists wins; anything else means JSON.
+        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        for media in accept.split(',') {
+            match media.split(';').next().unwrap_or("").trim() {
+                "text/csv" => return Ok(Format::Csv),
+                "application/json" => return Ok(Format::Json),
+                _ => {}
+            }
+        }
+        Ok(Format::Json)
+    }
+}
+
+/// A JSON response body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Envelope<T: ToSchema> {
+    pub data: Vec<T>,
+    pub meta: Meta,
+}
+
+/// About the rows served.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Meta {
+    /// Rows in `data`.
+    pub rows: usize,
+    /// The week or weeks the rows are about; empty for lists without a week.
+    pub weeks: Vec<Week>,
+    /// The warehouse's data version the rows were read at; it changes with every refresh that
+    /// changes data.
+    pub data_version: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_iso2: Option<String>,
+    /// Paged lists: rows matching the filters, all pages together.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// Paged lists: the next page, also sent as a `Link: <…>; rel="next"` header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+impl Meta {
+    pub fn new(rows: usize, weeks: Vec<Week>, data_version: u64) -> Meta {
+        Meta { rows, weeks, data_version, ..Meta::default() }
+    }
+}
+
+/// Writes `rows` in `format`. `filename` (without extension) names the CSV download.
+pub fn respond<T: Serialize + ToSchema>(format: Format, filename: &str, rows: Vec<T>, meta: Meta) -> Result<Response> {
+    let data_version = meta.data_version;
+    let link = meta.next.as_ref().map(|next| format!("<{next}>; rel=\"next\""));
+    let mut response = match format {
+        Format::Json => axum::Json(Envelope { data: rows, meta }).into_response(),
+        Format::Csv => {
+            let body = to_csv(&rows)?;
+            let disposition = format!("attachment; filename=\"{filename}.csv\"");
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (header::CONTENT_DISPOSITION, header_value(&disposition)?),
+                ],
+                body,
+            )
+                .into_response()
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert("x-data-version", HeaderValue::from(data_version));
+    if let Some(link) = link {
+        headers.insert(header::LINK, header_value(&link)?);
+    }
+    Ok(response)
+}
+
+fn header_value(text: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(text).map_err(|_| Error::Internal(format!("not a valid header value: {text:?}")))
+}
+
+pub fn to_csv<T: Serialize + ToSchema>(rows: &[T]) -> Result<Vec<u8>> {
+    let failed = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    writer.write_record(columns::<T>()).map_err(failed)?;
+    for row in rows {
+        writer.serialize(row).map_err(failed)?;
+    }
+    writer.into_inner().map_err(|e| Error::Internal(format!("writing CSV: {e}")))
+}
+
+/// The row type's field names, in declaration order.
+pub fn columns<T: ToSchema>() -> Vec<String> {
+    match T::schema() {
+        RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,214 @@
+//! The Top 10 lists as Netflix publishes them.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::ErrorBody;
+use super::extract::{Path, Query};
+use super::format::{self, Envelope, Format, Meta};
+use super::params;
+use super::state::AppState;
+use crate::analytics::top10::{
+    self as queries, CountrySummary, Top10CountryRow, Top10GlobalRow, Top10MostPopularRow, WeekSummary,
+};
+use crate::domain::{CountryCode, List};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct GlobalParams {
+    /// A Sunday as `YYYY-MM-DD`, or `latest` (the default): the week ending that Sunday.
+    #[param(example = "latest")]
+    week: Option<String>,
+    /// `Films (English)`, `Films (Non-English)`, `TV (English)`, `TV (Non-English)` (any letter case)
+    /// or their slugs `films-english`, `films-non-english`, `tv-english`, `tv-non-english`. All four
+    /// lists when absent.
+    category: Option<String>,
+    /// `json` (default) or `csv`; wins over the `Accept` header.
+    format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CountryParams {
+    /// A Sunday as `YYYY-MM-DD`, or `latest` (the default): the country's newest week.
+    #[param(example = "latest")]
+    week: Option<String>,
+    /// `Films` or `TV` (any letter case); both lists when absent.
+    category: Option<String>,
+    /// `json` (default) or `csv`; wins over the `Accept` header.
+    format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MostPopularParams {
+    /// As for the global list; all four lists when absent.
+    category: Option<String>,
+    /// `json` (default) or `csv`; wins over the `Accept` header.
+    format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FormatParams {
+    /// `json` (default) or `csv`; wins over the `Accept` header.
+    format: Option<String>,
+}
+
+/// One week's global Top 10: four lists of ten, with hours viewed and (from 2023-06-18) views.
+#[utoipa::path(
+    get,
+    path = "/v1/top10/global",
+    tag = "top10",
+    params(GlobalParams),
+    responses(
+        (status = 200, description = "The week's global lists, ordered by category and rank",
+            content((Envelope<Top10GlobalRow> = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Malformed week or format, unknown category or parameter", body = ErrorBody),
+        (status = 404, description = "No data for that week, or none at all yet", body = ErrorBody),
+    )
+)]
+pub async fn global_top10(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<GlobalParams>,
+) -> Result<Response> {
+    let format = Format::negotiate(params.format.as_deref(), &headers)?;
+    let selector = params::week(params.week.as_deref())?;
+    let category = params::category(params.category.as_deref(), List::Global)?;
+    let version = state.warehouse().data_version();
+    let (week, rows) = state
+        .warehouse()
+        .with_connection(move |conn| {
+            let week = queries::resolve_global_week(conn, selector)?;
+            Ok((week, queries::global_week(conn, week, category)?))
+        })
+        .await?;
+    let mut meta = Meta::new(rows.len(), vec![week], version);
+    meta.category = category.map(|c| c.as_str().to_owned());
+    format::respond(format, &format!("top10-global-{week}"), rows, meta)
+}
+
+/// One week's Top 10 in one country: films and TV, ten each. Countries have no hours or views.
+#[utoipa::path(
+    get,
+    path = "/v1/top10/countries/{country_iso2}",
+    tag = "top10",
+    params(
+        ("country_iso2" = String, Path, description = "ISO 3166-1 alpha-2 code, any letter case; `GET /v1/countries` lists those with data", example = "US"),
+        CountryParams,
+    ),
+    responses(
+        (status = 200, description = "The country's lists for the week, ordered by category and rank",
+            content((Envelope<Top10CountryRow> = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Malformed country code, week or format, unknown category or parameter", body = ErrorBody),
+        (status = 404, description = "No data for that country or week", body = ErrorBody),
+    )
+)]
+pub async fn country_top10(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(country): Path<String>,
+    Query(params): Query<CountryParams>,
+) -> Result<Response> {
+    let format = Format::negotiate(params.format.as_deref(), &headers)?;
+    let country = CountryCode::parse(country.trim()).ok_or_else(|| {
+        Error::invalid("country_iso2", format!("{country:?} is not an ISO 3166-1 alpha-2 code such as US or KR"))
+    })?;
+    let selector = params::week(params.week.as_deref())?;
+    let category = params::category(params.category.as_deref(), List::Countries)?;
+    let version = state.warehouse().data_version();
+    let (week, rows) = state
+        .warehouse()
+        .with_connection(move |conn| {
+            let week = queries::resolve_country_week(conn, country, selector)?;
+            Ok((week, queries::country_week(conn, country, week, category)?))
+        })
+        .await?;
+    let mut meta = Meta::new(rows.len(), vec![week], version);
+    meta.category = category.map(|c| c.as_str().to_owned());
+    meta.country_iso2 = Some(country.to_string());
+    format::respond(format, &format!("top10-{country}-{week}"), rows, meta)
+}
+
+/// The all-time most popular titles: ranked by views in their first 91 days.
+#[utoipa::path(
+    get,
+    path = "/v1/top10/most-popular",
+    tag = "top10",
+    params(MostPopularParams),
+    responses(
+        (status = 200, description = "The all-time lists, ordered by category and rank",
+            content((Envelope<Top10MostPopularRow> = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Unknown category, format or parameter", body = ErrorBody),
+    )
+)]
+pub async fn most_popular(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<MostPopularParams>,
+) -> Result<Response> {
+    let format = Format::negotiate(params.format.as_deref(), &headers)?;
+    let category = params::category(params.category.as_deref(), List::MostPopular)?;
+    let version = state.warehouse().data_version();
+    let rows = state.warehouse().with_connection(move |conn| queries::most_popular(conn, category)).await?;
+    let mut meta = Meta::new(rows.len(), Vec::new(), version);
+    meta.category = category.map(|c| c.as_str().to_owned());
+    format::respond(format, "top10-most-popular", rows, meta)
+}
+
+/// Every week the warehouse holds, newest first, with how many lists it has.
+#[utoipa::path(
+    get,
+    path = "/v1/weeks",
+    tag = "top10",
+    params(FormatParams),
+    responses(
+        (status = 200, description = "Weeks with data, newest first",
+            content((Envelope<WeekSummary> = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Unknown format or parameter", body = ErrorBody),
+    )
+)]
+pub async fn list_weeks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<FormatParams>,
+) -> Result<Response> {
+    let format = Format::negotiate(params.format.as_deref(), &headers)?;
+    let version = state.warehouse().data_version();
+    let rows = state.warehouse().with_connection(queries::weeks).await?;
+    let meta = Meta::new(rows.len(), Vec::new(), version);
+    format::respond(format, "weeks", rows, meta)
+}
+
+/// Every country with Top 10 lists: code, English name and the weeks covered.
+#[utoipa::path(
+    get,
+    path = "/v1/countries",
+    tag = "top10",
+    params(FormatParams),
+    responses(
+        (status = 200, description = "Countries with data, by code",
+            content((Envelope<CountrySummary> = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Unknown format or parameter", body = ErrorBody),
+    )
+)]
+pub async fn list_countries(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<FormatParams>,
+) -> Result<Response> {
+    let format = Format::negotiate(params.format.as_deref(), &headers)?;
+    let version = state.warehouse().data_version();
+    let rows = state.warehouse().with_connection(queries::countries).await?;
+    let meta = Meta::new(rows.len(), Vec::new(), version);
+    format::respond(format, "countries", rows, meta)
+}

@@ -1,0 +1,98 @@
+//! Assembling the service: warehouse, pipeline, router and listener, built from a `Config`.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+
+use crate::api::{self, AppState};
+use crate::config::Config;
+use crate::demo;
+use crate::domain::{SourceId, Trigger};
+use crate::pipeline::Pipeline;
+use crate::warehouse::Warehouse;
+
+pub struct App {
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+    generated_token: Option<SecretString>,
+    shutdown_grace: Duration,
+}
+
+impl App {
+    pub async fn build(mut config: Config) -> anyhow::Result<App> {
+        let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
+        demo::apply(&mut config)?;
+        let pipeline = Pipeline::new(warehouse.clone(), &config)?;
+        let interrupted = pipeline.fail_interrupted_runs().await?;
+        if interrupted > 0 {
+            tracing::warn!(runs = interrupted, "marked runs left unfinished by the previous process as failed");
+        }
+        let (token, generated_token) = match config.admin_token.clone() {
+            Some(token) => (token, None),
+            None => {
+                let token = generate_token();
+                (token.clone(), Some(token))
+            }
+        };
+        let state = AppState::new(warehouse.clone(), pipeline.clone(), &token);
+        let router = api::router(state.clone(), config.request_timeout);
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {} (NA_LISTEN)", config.listen))?;
+        if config.demo && warehouse.data_version() == 0 {
+            pipeline.trigger(SourceId::Top10, Trigger::Demo).await?;
+        }
+        tracing::info!(
+            listen = %listener.local_addr()?,
+            warehouse = %config.warehouse.display(),
+            data_version = warehouse.data_version(),
+            demo = config.demo,
+            "ready"
+        );
+        Ok(App { listener, router, state, generated_token, shutdown_grace: config.shutdown_grace })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn warehouse(&self) -> &Warehouse {
+        self.state.warehouse()
+    }
+
+    pub fn pipeline(&self) -> &Pipeline {
+        self.state.pipeline()
+    }
+
+    /// The admin token generated because `NA_ADMIN_TOKEN` was unset; `serve` shows it once.
+    pub fn generated_token(&self) -> Option<&SecretString> {
+        self.generated_token.as_ref()
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight finish and ingestion runs
+    /// commit or roll back.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        let stopping = async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing requests in flight and ingestion runs");
+            state.begin_shutdown();
+        };
+        axum::serve(self.listener, self.router).with_graceful_shutdown(stopping).await?;
+        if !self.state.pipeline().shutdown(self.shutdown_grace).await {
+            tracing::warn!("an ingestion run did not end in time; its transaction is rolled back on exit");
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+fn generate_token() -> SecretString {
+    let bytes: [u8; 24] = rand::random();
+    SecretString::from(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}

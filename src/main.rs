@@ -1,0 +1,131 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use netflix_analytics::config::Config;
+use netflix_analytics::domain::{RunStatus, SourceId, Trigger};
+use netflix_analytics::pipeline::Pipeline;
+use netflix_analytics::warehouse::Warehouse;
+use netflix_analytics::{App, api, demo, telemetry};
+use secrecy::ExposeSecret;
+
+/// Keeps a DuckDB warehouse of Netflix Top 10, catalog and YouTube data fresh and serves it over HTTP.
+/// Configuration comes from NA_* environment variables (see the README).
+#[derive(Parser)]
+#[command(name = "netflix-analytics", version)]
+struct Cli {
+    /// A TOML configuration file; NA_* environment variables override its values.
+    #[arg(long, global = true, env = "NA_CONFIG")]
+    config: Option<PathBuf>,
+    /// Use the bundled sample feeds and a separate demo warehouse (same as NA_DEMO=true).
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service (the default).
+    Serve,
+    /// Run one ingestion in this process, print its record, exit non-zero if it failed.
+    /// The service must not be running on the same warehouse: trigger over HTTP instead.
+    Ingest { source: SourceId },
+    /// Apply pending warehouse migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        println!("{}", api::openapi().to_pretty_json().expect("the spec serialises"));
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load(cli.config.as_deref(), cli.demo) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("configuration error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let outcome = runtime.block_on(async {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config).await,
+            Command::Ingest { source } => ingest(config, source).await,
+            Command::Migrate => migrate(config).await,
+            Command::Openapi => unreachable!("handled before the runtime starts"),
+        }
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let app = App::build(config).await?;
+    if let Some(token) = app.generated_token() {
+        let mut addr = app.local_addr();
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        // Printed, not logged: the token must not end up in log storage.
+        println!(
+            "NA_ADMIN_TOKEN is not set, so this process generated an admin token. Trigger a refresh with:\n  \
+             curl -X POST -H 'Authorization: Bearer {}' http://{addr}/v1/ingest/top10",
+            token.expose_secret()
+        );
+    }
+    app.run_until_stopped(shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn ingest(mut config: Config, source: SourceId) -> anyhow::Result<ExitCode> {
+    let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
+    demo::apply(&mut config)?;
+    let pipeline = Pipeline::new(warehouse, &config)?;
+    pipeline.fail_interrupted_runs().await?;
+    let (_queued, handle) = pipeline.trigger(source, Trigger::Cli).await?;
+    let run = tokio::select! {
+        finished = handle => finished?,
+        _ = shutdown_signal() => {
+            pipeline.shutdown(std::time::Duration::ZERO).await;
+            anyhow::bail!("interrupted; the run was cancelled and its transaction rolled back");
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&run)?);
+    Ok(if run.status == RunStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
+    let warehouse = Warehouse::open(&config.warehouse, 1).await?;
+    println!("{} is migrated; data version {}", warehouse.path().display(), warehouse.data_version());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        tokio::signal::ctrl_c().await.expect("a SIGINT handler");
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("a SIGTERM handler")
+            .recv()
+            .await;
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+}
