@@ -1,0 +1,13 @@
+//! Integration tests: the real service on a random port, a temporary warehouse, feeds served from a
+//! local HTTP server. One test binary, so the bundled DuckDB is linked once.
+
+mod atomicity;
+mod auth;
+mod cli;
+mod fixtures;
+mod helpers;
+mod ingest_runs;
+mod openapi;
+mod ops;
+mod real_data;
+mod top10_queries;
