@@ -124,7 +124,7 @@ fn copy_hashed(source: &Path, temp: tempfile::NamedTempFile) -> Result<(TempPath
 
 /// reqwest's own message is terse ("error sending request"); the cause chain says what happened.
 /// The URL is left out: the caller names it, and query strings can carry API keys.
-fn describe(err: reqwest::Error) -> String {
+pub(crate) fn describe(err: reqwest::Error) -> String {
     let err = err.without_url();
     let mut message = if err.is_timeout() { "timed out".to_owned() } else { String::new() };
     let mut cause: Option<&dyn std::error::Error> = err.source();
