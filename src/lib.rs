@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod identity;
 pub mod pipeline;
 pub mod sources;
 pub mod telemetry;
