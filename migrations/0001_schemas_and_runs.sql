@@ -24,7 +24,11 @@ CREATE TABLE ops.ingest_runs (
     error_message VARCHAR,
     data_version  BIGINT,
     -- JSON array of per-file reports (rows read/inserted/updated/rejected, samples, errors).
-    files         VARCHAR NOT NULL DEFAULT '[]'
+    files         VARCHAR NOT NULL DEFAULT '[]',
+    -- YouTube runs: quota units spent. Runs of one Pacific-time day share NA_YOUTUBE_DAILY_QUOTA.
+    quota_units   BIGINT,
+    -- Runs of `all`: JSON array of the source runs it made, in order.
+    steps         VARCHAR NOT NULL DEFAULT '[]'
 );
 
 -- The data version moves by one with every committed refresh that changed data; caches and ETags key on it.

@@ -13,6 +13,9 @@ use secrecy::SecretString;
 use url::Url;
 
 pub const DEFAULT_TOP10_BASE_URL: &str = "https://www.netflix.com/tudum/top10/data";
+pub const DEFAULT_CATALOG_BASE_URL: &str = "https://streaming-availability.p.rapidapi.com";
+pub const DEFAULT_YOUTUBE_BASE_URL: &str = "https://www.googleapis.com/youtube/v3";
+pub const NETFLIX_CHANNEL_ID: &str = "UCWOA1ZGywLbqmigxE4Qlvuw";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -38,6 +41,59 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// `NA_DEMO`: serve the bundled sample feeds (see `demo`).
     pub demo: bool,
+    /// `NA_HTTP_MAX_RETRIES`: attempts after the first for a throttled or failing API request.
+    pub max_retries: u32,
+    /// `NA_HTTP_RETRY_BASE_MS`: the first backoff; it doubles with each retry, with jitter.
+    pub retry_base: Duration,
+    pub catalog: CatalogConfig,
+    pub youtube: YouTubeConfig,
+    pub schedule: ScheduleConfig,
+}
+
+/// The Streaming Availability API.
+#[derive(Debug, Clone)]
+pub struct CatalogConfig {
+    /// `NA_CATALOG_BASE_URL`.
+    pub base_url: Url,
+    /// `NA_RAPIDAPI_KEY`; a catalog run without it fails at once, naming the variable.
+    pub api_key: Option<SecretString>,
+    /// `NA_CATALOG_COUNTRY`: the Netflix catalog of this country, ISO 3166-1 alpha-2.
+    pub country: String,
+    /// `NA_CATALOG_REQUESTS_PER_SEC`: pacing; the free plan allows about one.
+    pub requests_per_sec: f64,
+    /// `NA_CATALOG_BACKFILL_FROM`: the first release year a backfill asks for.
+    pub backfill_from: i32,
+    /// `NA_CATALOG_INCREMENTAL_YEARS`: a daily run asks for this many most recent release years.
+    pub incremental_years: i32,
+}
+
+/// The YouTube Data API v3.
+#[derive(Debug, Clone)]
+pub struct YouTubeConfig {
+    /// `NA_YOUTUBE_BASE_URL`.
+    pub base_url: Url,
+    /// `NA_YOUTUBE_API_KEY`; a YouTube run without it fails at once, naming the variable.
+    pub api_key: Option<SecretString>,
+    /// `NA_YOUTUBE_CHANNEL_ID`.
+    pub channel_id: String,
+    /// `NA_YOUTUBE_DAILY_QUOTA`: units a day (Pacific time) the runs may spend together.
+    pub daily_quota: u64,
+    /// `NA_YOUTUBE_COMMENTS`: also fetch each video's top comments (one unit per video).
+    pub comments: bool,
+    /// `NA_YOUTUBE_REGION`: region for category names.
+    pub region: String,
+}
+
+/// When sources refresh on their own.
+#[derive(Debug, Clone)]
+pub struct ScheduleConfig {
+    /// `NA_SCHEDULE_TIMEZONE`: the zone the cron expressions are read in.
+    pub timezone: chrono_tz::Tz,
+    /// `NA_SCHEDULE_TOP10`, `NA_SCHEDULE_CATALOG`, `NA_SCHEDULE_YOUTUBE`; `None` when off
+    /// (`NA_SCHEDULE=off` turns all three off).
+    pub top10: Option<croner::Cron>,
+    pub catalog: Option<croner::Cron>,
+    pub youtube: Option<croner::Cron>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +128,26 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_REQUEST_TIMEOUT_SECS", Some("30")),
     ("NA_SHUTDOWN_GRACE_SECS", Some("60")),
     ("NA_DEMO", Some("false")),
+    ("NA_HTTP_MAX_RETRIES", Some("5")),
+    ("NA_HTTP_RETRY_BASE_MS", Some("1000")),
+    ("NA_CATALOG_BASE_URL", Some(DEFAULT_CATALOG_BASE_URL)),
+    ("NA_RAPIDAPI_KEY", None),
+    ("NA_CATALOG_COUNTRY", Some("us")),
+    ("NA_CATALOG_REQUESTS_PER_SEC", Some("1")),
+    ("NA_CATALOG_BACKFILL_FROM", Some("1920")),
+    ("NA_CATALOG_INCREMENTAL_YEARS", Some("2")),
+    ("NA_YOUTUBE_BASE_URL", Some(DEFAULT_YOUTUBE_BASE_URL)),
+    ("NA_YOUTUBE_API_KEY", None),
+    ("NA_YOUTUBE_CHANNEL_ID", Some(NETFLIX_CHANNEL_ID)),
+    ("NA_YOUTUBE_DAILY_QUOTA", Some("10000")),
+    ("NA_YOUTUBE_COMMENTS", Some("false")),
+    ("NA_YOUTUBE_REGION", Some("US")),
+    ("NA_SCHEDULE", Some("on")),
+    ("NA_SCHEDULE_TIMEZONE", Some("America/Los_Angeles")),
+    // Netflix publishes on Tuesdays for the week that ended on Sunday.
+    ("NA_SCHEDULE_TOP10", Some("0 18 * * TUE")),
+    ("NA_SCHEDULE_CATALOG", Some("30 3 * * *")),
+    ("NA_SCHEDULE_YOUTUBE", Some("0 5 * * *")),
 ];
 
 /// Where the demo profile keeps its warehouse unless `NA_WAREHOUSE` says otherwise, so sample data
@@ -119,6 +195,41 @@ impl Config {
             request_timeout: parse_secs("NA_REQUEST_TIMEOUT_SECS", get("NA_REQUEST_TIMEOUT_SECS"))?,
             shutdown_grace: parse_secs("NA_SHUTDOWN_GRACE_SECS", get("NA_SHUTDOWN_GRACE_SECS"))?,
             demo,
+            max_retries: parse_count_from("NA_HTTP_MAX_RETRIES", get("NA_HTTP_MAX_RETRIES"), 0, 20)? as u32,
+            retry_base: Duration::from_millis(parse_count_from(
+                "NA_HTTP_RETRY_BASE_MS",
+                get("NA_HTTP_RETRY_BASE_MS"),
+                1,
+                600_000,
+            )? as u64),
+            catalog: CatalogConfig {
+                base_url: parse_base_url("NA_CATALOG_BASE_URL", get("NA_CATALOG_BASE_URL"))?,
+                api_key: parse_api_key("NA_RAPIDAPI_KEY", lookup("NA_RAPIDAPI_KEY"))?,
+                country: parse_country("NA_CATALOG_COUNTRY", get("NA_CATALOG_COUNTRY"))?.to_ascii_lowercase(),
+                requests_per_sec: parse_rate("NA_CATALOG_REQUESTS_PER_SEC", get("NA_CATALOG_REQUESTS_PER_SEC"))?,
+                backfill_from: parse_count_from(
+                    "NA_CATALOG_BACKFILL_FROM",
+                    get("NA_CATALOG_BACKFILL_FROM"),
+                    1880,
+                    2100,
+                )? as i32,
+                incremental_years: parse_count_from(
+                    "NA_CATALOG_INCREMENTAL_YEARS",
+                    get("NA_CATALOG_INCREMENTAL_YEARS"),
+                    1,
+                    50,
+                )? as i32,
+            },
+            youtube: YouTubeConfig {
+                base_url: parse_base_url("NA_YOUTUBE_BASE_URL", get("NA_YOUTUBE_BASE_URL"))?,
+                api_key: parse_api_key("NA_YOUTUBE_API_KEY", lookup("NA_YOUTUBE_API_KEY"))?,
+                channel_id: parse_channel(get("NA_YOUTUBE_CHANNEL_ID"))?,
+                daily_quota: parse_count_from("NA_YOUTUBE_DAILY_QUOTA", get("NA_YOUTUBE_DAILY_QUOTA"), 1, 100_000_000)?
+                    as u64,
+                comments: parse_bool("NA_YOUTUBE_COMMENTS", get("NA_YOUTUBE_COMMENTS"))?,
+                region: parse_country("NA_YOUTUBE_REGION", get("NA_YOUTUBE_REGION"))?,
+            },
+            schedule: parse_schedule(&get)?,
         })
     }
 
@@ -220,6 +331,98 @@ fn parse_base_url(name: &'static str, raw: Option<String>) -> Result<Url, Config
     Ok(url)
 }
 
+fn parse_count_from(name: &'static str, raw: Option<String>, min: i64, max: i64) -> Result<i64, ConfigError> {
+    let invalid = || ConfigError::Invalid {
+        name,
+        got: raw.clone().unwrap_or_default(),
+        accepted: "expected a whole number in the documented range (see the README)",
+    };
+    let value: i64 = raw.as_deref().unwrap_or_default().trim().parse().map_err(|_| invalid())?;
+    if (min..=max).contains(&value) { Ok(value) } else { Err(invalid()) }
+}
+
+fn parse_rate(name: &'static str, raw: Option<String>) -> Result<f64, ConfigError> {
+    const ACCEPTED: &str = "expected requests per second above 0, e.g. 1 or 0.5";
+    let rate: f64 = parse(name, raw.clone(), ACCEPTED)?;
+    if rate.is_finite() && rate > 0.0 {
+        Ok(rate)
+    } else {
+        Err(ConfigError::Invalid { name, got: raw.unwrap_or_default(), accepted: ACCEPTED })
+    }
+}
+
+fn parse_country(name: &'static str, raw: Option<String>) -> Result<String, ConfigError> {
+    let raw = raw.unwrap_or_default();
+    crate::domain::CountryCode::parse(raw.trim()).map(|c| c.to_string()).ok_or(ConfigError::Invalid {
+        name,
+        got: raw,
+        accepted: "expected an ISO 3166-1 alpha-2 country code, e.g. us",
+    })
+}
+
+fn parse_channel(raw: Option<String>) -> Result<String, ConfigError> {
+    let raw = raw.unwrap_or_default();
+    let valid = raw.len() == 24
+        && raw.starts_with("UC")
+        && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(raw)
+    } else {
+        Err(ConfigError::Invalid {
+            name: "NA_YOUTUBE_CHANNEL_ID",
+            got: raw,
+            accepted: "expected a channel id: UC followed by 22 letters, digits, - or _",
+        })
+    }
+}
+
+fn parse_api_key(name: &'static str, raw: Option<String>) -> Result<Option<SecretString>, ConfigError> {
+    match raw {
+        None => Ok(None),
+        Some(key) if !key.trim().is_empty() && !key.chars().any(char::is_whitespace) => {
+            Ok(Some(SecretString::from(key)))
+        }
+        Some(_) => Err(ConfigError::InvalidSecret { name, accepted: "expected a key without spaces" }),
+    }
+}
+
+fn parse_schedule(get: &dyn Fn(&'static str) -> Option<String>) -> Result<ScheduleConfig, ConfigError> {
+    let raw_zone = get("NA_SCHEDULE_TIMEZONE").unwrap_or_default();
+    let timezone = raw_zone.trim().parse::<chrono_tz::Tz>().map_err(|_| ConfigError::Invalid {
+        name: "NA_SCHEDULE_TIMEZONE",
+        got: raw_zone.clone(),
+        accepted: "expected an IANA time zone name, e.g. America/Los_Angeles or UTC",
+    })?;
+    let enabled = match get("NA_SCHEDULE").unwrap_or_default().trim().to_ascii_lowercase().as_str() {
+        "on" | "true" => true,
+        "off" | "false" => false,
+        _ => {
+            return Err(ConfigError::Invalid {
+                name: "NA_SCHEDULE",
+                got: get("NA_SCHEDULE").unwrap_or_default(),
+                accepted: "accepted values: on, off",
+            });
+        }
+    };
+    let cron = |name: &'static str| -> Result<Option<croner::Cron>, ConfigError> {
+        let raw = get(name).unwrap_or_default();
+        if !enabled || raw.trim().eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        raw.trim().parse::<croner::Cron>().map(Some).map_err(|_| ConfigError::Invalid {
+            name,
+            got: raw.clone(),
+            accepted: "expected a cron expression (minute hour day-of-month month day-of-week, e.g. \"0 18 * * TUE\") or off",
+        })
+    };
+    Ok(ScheduleConfig {
+        timezone,
+        top10: cron("NA_SCHEDULE_TOP10")?,
+        catalog: cron("NA_SCHEDULE_CATALOG")?,
+        youtube: cron("NA_SCHEDULE_YOUTUBE")?,
+    })
+}
+
 fn parse_token(raw: Option<String>) -> Result<Option<SecretString>, ConfigError> {
     match raw {
         None => Ok(None),
@@ -265,6 +468,38 @@ mod tests {
         assert!(err.to_string().starts_with("invalid NA_TOP10_BASE_URL="), "{err}");
         let err = config(&[("NA_LISTEN", "localhost")]).unwrap_err();
         assert!(err.to_string().contains("expected host:port"), "{err}");
+    }
+
+    #[test]
+    fn sources_and_schedules_have_working_defaults() {
+        let config = Config::defaults();
+        assert_eq!(config.catalog.base_url.as_str(), "https://streaming-availability.p.rapidapi.com/");
+        assert_eq!(config.catalog.country, "us");
+        assert_eq!(config.youtube.base_url.as_str(), "https://www.googleapis.com/youtube/v3/");
+        assert_eq!(config.youtube.channel_id, NETFLIX_CHANNEL_ID);
+        assert_eq!(config.youtube.daily_quota, 10_000);
+        assert!(config.catalog.api_key.is_none() && config.youtube.api_key.is_none());
+        assert_eq!(config.schedule.timezone, chrono_tz::America::Los_Angeles);
+        assert_eq!(config.schedule.top10.as_ref().map(|c| c.pattern.to_string()), Some("0 18 * * 2".to_owned()));
+        assert!(config.schedule.catalog.is_some() && config.schedule.youtube.is_some());
+    }
+
+    #[test]
+    fn schedules_turn_off_one_by_one_or_all_at_once() {
+        let one = config(&[("NA_SCHEDULE_CATALOG", "off")]).unwrap();
+        assert!(one.schedule.catalog.is_none() && one.schedule.top10.is_some());
+        let all = config(&[("NA_SCHEDULE", "off")]).unwrap();
+        assert!(all.schedule.top10.is_none() && all.schedule.catalog.is_none() && all.schedule.youtube.is_none());
+        let err = config(&[("NA_SCHEDULE_YOUTUBE", "every day")]).unwrap_err();
+        assert!(err.to_string().contains("NA_SCHEDULE_YOUTUBE") && err.to_string().contains("cron"), "{err}");
+        let err = config(&[("NA_SCHEDULE_TIMEZONE", "Mars/Olympus")]).unwrap_err();
+        assert!(err.to_string().contains("IANA"), "{err}");
+    }
+
+    #[test]
+    fn api_keys_are_never_repeated_in_errors() {
+        let err = config(&[("NA_YOUTUBE_API_KEY", "AIza secret")]).unwrap_err();
+        assert!(err.to_string().contains("NA_YOUTUBE_API_KEY") && !err.to_string().contains("AIza"), "{err}");
     }
 
     #[test]

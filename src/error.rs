@@ -25,6 +25,8 @@ pub enum Error {
     NoData { what: &'static str },
     #[error("ingestion run {0} does not exist")]
     RunNotFound(RunId),
+    #[error("title {0} does not exist; find titles with GET /v1/titles?q=")]
+    TitleNotFound(i64),
     #[error("unknown source {got:?}; accepted: {accepted}", accepted = SourceId::ACCEPTED)]
     UnknownSource { got: String },
     #[error("no endpoint {method} {path}; the API is described at /openapi.json and /docs")]
@@ -52,6 +54,16 @@ pub enum Error {
          (NA_MAX_REJECT_RATIO); first: {first}"
     )]
     TooManyRejected { file: String, rejected: u64, read: u64, limit_percent: f64, first: String },
+    #[error("{variable} is not set; this source cannot be reached without it")]
+    MissingApiKey { variable: &'static str },
+    #[error("the {api} API refused the request (HTTP {status}): {message}; {hint}")]
+    ApiRefused { api: &'static str, status: u16, message: String, hint: &'static str },
+    #[error("the {api} API quota is used up: {message}")]
+    QuotaExhausted { api: &'static str, message: String },
+    #[error("{call} answered something that is not the API's format: {reason}")]
+    InvalidResponse { call: String, reason: String },
+    #[error("some sources failed: {failed}; the others committed")]
+    StepsFailed { failed: String },
     #[error("cancelled: the service is shutting down; the run's transaction was rolled back")]
     Cancelled,
     #[error("interrupted: the service stopped before the run finished; nothing it loaded was kept")]
@@ -89,6 +101,7 @@ impl Error {
             Error::WeekNotFound { .. } => "week_not_found",
             Error::NoData { .. } => "no_data",
             Error::RunNotFound(_) => "run_not_found",
+            Error::TitleNotFound(_) => "title_not_found",
             Error::UnknownSource { .. } => "unknown_source",
             Error::RouteNotFound { .. } => "not_found",
             Error::MethodNotAllowed { .. } => "method_not_allowed",
@@ -99,6 +112,11 @@ impl Error {
             Error::UpstreamStatus { .. } => "upstream_status",
             Error::InvalidFile { .. } => "invalid_file",
             Error::TooManyRejected { .. } => "too_many_rejected_rows",
+            Error::MissingApiKey { .. } => "missing_api_key",
+            Error::ApiRefused { .. } => "api_refused",
+            Error::QuotaExhausted { .. } => "quota_exhausted",
+            Error::InvalidResponse { .. } => "invalid_response",
+            Error::StepsFailed { .. } => "steps_failed",
             Error::Cancelled => "cancelled",
             Error::Interrupted => "interrupted",
             Error::MigrationChanged { .. } => "migration_changed",

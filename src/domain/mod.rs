@@ -9,6 +9,6 @@ mod week;
 
 pub use category::{Category, List};
 pub use country::CountryCode;
-pub use run::{FileReport, FileStatus, IngestRun, RejectedRow, RunError, RunId, RunStatus, Trigger};
+pub use run::{FileReport, FileStatus, IngestRun, RejectedRow, RunError, RunId, RunStatus, RunStep, Trigger};
 pub use source::SourceId;
 pub use week::{Week, WeekError, WeekSelector};

@@ -60,6 +60,8 @@ pub enum Trigger {
     Cli,
     /// The demo profile's first load.
     Demo,
+    /// A source's cron schedule, or a scheduled run caught up at start-up.
+    Schedule,
 }
 
 impl Trigger {
@@ -68,6 +70,7 @@ impl Trigger {
             Trigger::Http => "http",
             Trigger::Cli => "cli",
             Trigger::Demo => "demo",
+            Trigger::Schedule => "schedule",
         }
     }
 }
@@ -76,7 +79,10 @@ impl FromStr for Trigger {
     type Err = ();
 
     fn from_str(text: &str) -> Result<Trigger, ()> {
-        [Trigger::Http, Trigger::Cli, Trigger::Demo].into_iter().find(|t| t.as_str() == text).ok_or(())
+        [Trigger::Http, Trigger::Cli, Trigger::Demo, Trigger::Schedule]
+            .into_iter()
+            .find(|t| t.as_str() == text)
+            .ok_or(())
     }
 }
 
@@ -102,8 +108,22 @@ pub struct IngestRun {
     pub duration_ms: Option<i64>,
     /// The warehouse's data version after the run; it only moves when the run changed data.
     pub data_version: Option<u64>,
+    /// YouTube runs: quota units spent, retries included.
+    pub quota_units: Option<u64>,
     pub error: Option<RunError>,
     pub files: Vec<FileReport>,
+    /// Runs of `all`: the source runs it made, in order.
+    pub steps: Vec<RunStep>,
+}
+
+/// One source run made by a run of `all`; it has its own record.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RunStep {
+    #[schema(value_type = String, example = "catalog")]
+    pub source: SourceId,
+    pub run_id: RunId,
+    pub status: RunStatus,
+    pub error: Option<RunError>,
 }
 
 impl IngestRun {
@@ -118,8 +138,10 @@ impl IngestRun {
             finished_at: None,
             duration_ms: None,
             data_version: None,
+            quota_units: None,
             error: None,
             files: Vec::new(),
+            steps: Vec::new(),
         }
     }
 }
@@ -150,6 +172,14 @@ pub struct FileReport {
     pub rows_updated: u64,
     pub rows_unchanged: u64,
     pub rows_rejected: u64,
+    /// API sources: requests sent, and how many of them were retries.
+    #[serde(default)]
+    pub requests: Option<u64>,
+    #[serde(default)]
+    pub retries: Option<u64>,
+    /// Anything the reader of the record should know, such as a crawl stopped to respect a quota.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Columns in the file's header that this version does not know; they were not loaded.
     pub extra_columns: Vec<String>,
     /// The first rejected rows, with the reason.

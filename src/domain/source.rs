@@ -1,23 +1,44 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// What an ingestion run refreshes. Each value has its own lock: two runs of the same source never
-/// overlap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+/// What an ingestion run refreshes. Each source has its own lock: two runs of the same source never
+/// overlap, and `all` holds the three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum SourceId {
     /// The three Netflix Top 10 TSV files.
     Top10,
+    /// The Netflix catalog from the Streaming Availability API.
+    Catalog,
+    /// The Netflix YouTube channel from the YouTube Data API.
+    Youtube,
+    /// The three in order, then the title identity.
+    All,
 }
 
 impl SourceId {
-    pub const ALL: [SourceId; 1] = [SourceId::Top10];
-    pub const ACCEPTED: &'static str = "top10";
+    pub const VALUES: [SourceId; 4] = [SourceId::Top10, SourceId::Catalog, SourceId::Youtube, SourceId::All];
+    /// The feeds, in the order `all` refreshes them.
+    pub const FEEDS: [SourceId; 3] = [SourceId::Top10, SourceId::Catalog, SourceId::Youtube];
+    pub const ACCEPTED: &'static str = "top10, catalog, youtube, all";
 
     pub fn as_str(self) -> &'static str {
         match self {
             SourceId::Top10 => "top10",
+            SourceId::Catalog => "catalog",
+            SourceId::Youtube => "youtube",
+            SourceId::All => "all",
+        }
+    }
+
+    /// The locks a run of this source holds.
+    pub fn locks(self) -> &'static [SourceId] {
+        match self {
+            SourceId::All => &SourceId::VALUES,
+            SourceId::Top10 => &[SourceId::Top10],
+            SourceId::Catalog => &[SourceId::Catalog],
+            SourceId::Youtube => &[SourceId::Youtube],
         }
     }
 }
@@ -26,7 +47,7 @@ impl FromStr for SourceId {
     type Err = ();
 
     fn from_str(text: &str) -> Result<SourceId, ()> {
-        SourceId::ALL.into_iter().find(|s| s.as_str() == text).ok_or(())
+        SourceId::VALUES.into_iter().find(|s| s.as_str() == text).ok_or(())
     }
 }
 
@@ -39,5 +60,12 @@ impl fmt::Display for SourceId {
 impl Serialize for SourceId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SourceId, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(|()| serde::de::Error::custom(format!("unknown source {text:?}")))
     }
 }

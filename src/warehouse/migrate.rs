@@ -24,6 +24,9 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0001_schemas_and_runs.sql"),
     },
     Migration { version: 2, name: "0002_top10", sql: include_str!("../../migrations/0002_top10.sql") },
+    Migration { version: 3, name: "0003_catalog", sql: include_str!("../../migrations/0003_catalog.sql") },
+    Migration { version: 4, name: "0004_youtube", sql: include_str!("../../migrations/0004_youtube.sql") },
+    Migration { version: 5, name: "0005_titles", sql: include_str!("../../migrations/0005_titles.sql") },
 ];
 
 pub fn checksum(sql: &str) -> String {

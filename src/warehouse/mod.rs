@@ -5,10 +5,13 @@
 //! cloned from the database and reused afterwards, on tokio's blocking pool. Reads run concurrently
 //! up to a limit. Refreshes go through one writer connection, one transaction each.
 
+pub mod catalog;
+pub mod identity;
 pub mod load;
 pub mod migrate;
 pub mod queries;
 pub mod runs;
+pub mod youtube;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

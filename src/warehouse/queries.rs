@@ -2,9 +2,20 @@
 //! Values are always bound as `$name` parameters, never formatted into the text. Each file opens with
 //! a comment saying what it answers and which parameters it takes.
 
+pub const CATALOG_BEGIN: &str = include_str!("queries/catalog_begin.sql");
+pub const CATALOG_CHANGES: &str = include_str!("queries/catalog_changes.sql");
+pub const CATALOG_IS_EMPTY: &str = include_str!("queries/catalog_is_empty.sql");
+pub const CATALOG_MERGE: &str = include_str!("queries/catalog_merge.sql");
+pub const CATALOG_RAW_REPLACE: &str = include_str!("queries/catalog_raw_replace.sql");
 pub const COUNTRIES: &str = include_str!("queries/countries.sql");
 pub const DATA_VERSION: &str = include_str!("queries/data_version.sql");
 pub const DATA_VERSION_BUMP: &str = include_str!("queries/data_version_bump.sql");
+pub const IDENTITY_CATALOG_ENTRIES: &str = include_str!("queries/identity_catalog_entries.sql");
+pub const IDENTITY_CLEAR: &str = include_str!("queries/identity_clear.sql");
+pub const IDENTITY_REGISTRY: &str = include_str!("queries/identity_registry.sql");
+pub const IDENTITY_TITLE_STATS: &str = include_str!("queries/identity_title_stats.sql");
+pub const IDENTITY_TOP10_ENTITIES: &str = include_str!("queries/identity_top10_entities.sql");
+pub const IDENTITY_YOUTUBE_VIDEOS: &str = include_str!("queries/identity_youtube_videos.sql");
 pub const MIGRATIONS_APPLIED: &str = include_str!("queries/migrations_applied.sql");
 pub const MIGRATIONS_COUNT: &str = include_str!("queries/migrations_count.sql");
 pub const MIGRATIONS_LEDGER: &str = include_str!("queries/migrations_ledger.sql");
@@ -15,9 +26,20 @@ pub const RUN_INSERT: &str = include_str!("queries/run_insert.sql");
 pub const RUN_START: &str = include_str!("queries/run_start.sql");
 pub const RUNS_COUNT: &str = include_str!("queries/runs_count.sql");
 pub const RUNS_INTERRUPT: &str = include_str!("queries/runs_interrupt.sql");
+pub const RUNS_LATEST_REQUEST: &str = include_str!("queries/runs_latest_request.sql");
 pub const RUNS_LIST: &str = include_str!("queries/runs_list.sql");
 pub const SOURCE_FILE_CHECKSUM: &str = include_str!("queries/source_file_checksum.sql");
 pub const SOURCE_FILE_RECORD: &str = include_str!("queries/source_file_record.sql");
+pub const TITLE_CATALOG_GENRES: &str = include_str!("queries/title_catalog_genres.sql");
+pub const TITLE_CATALOG_PEOPLE: &str = include_str!("queries/title_catalog_people.sql");
+pub const TITLE_CATALOG_SHOW: &str = include_str!("queries/title_catalog_show.sql");
+pub const TITLE_CURRENT_ID: &str = include_str!("queries/title_current_id.sql");
+pub const TITLE_GET: &str = include_str!("queries/title_get.sql");
+pub const TITLE_MATCHES: &str = include_str!("queries/title_matches.sql");
+pub const TITLE_TOP10_LISTS: &str = include_str!("queries/title_top10_lists.sql");
+pub const TITLE_VIDEOS: &str = include_str!("queries/title_videos.sql");
+pub const TITLES_SEARCH: &str = include_str!("queries/titles_search.sql");
+pub const TITLES_SEARCH_COUNT: &str = include_str!("queries/titles_search_count.sql");
 pub const TOP10_COUNTRIES_BEGIN: &str = include_str!("queries/top10_countries_begin.sql");
 pub const TOP10_COUNTRIES_CHANGES: &str = include_str!("queries/top10_countries_changes.sql");
 pub const TOP10_COUNTRIES_MERGE: &str = include_str!("queries/top10_countries_merge.sql");
@@ -33,13 +55,30 @@ pub const TOP10_MOST_POPULAR: &str = include_str!("queries/top10_most_popular.sq
 pub const TOP10_MOST_POPULAR_BEGIN: &str = include_str!("queries/top10_most_popular_begin.sql");
 pub const TOP10_MOST_POPULAR_CHANGES: &str = include_str!("queries/top10_most_popular_changes.sql");
 pub const TOP10_MOST_POPULAR_MERGE: &str = include_str!("queries/top10_most_popular_merge.sql");
+pub const UNMATCHED_COUNT: &str = include_str!("queries/unmatched_count.sql");
+pub const UNMATCHED_LIST: &str = include_str!("queries/unmatched_list.sql");
 pub const WEEKS: &str = include_str!("queries/weeks.sql");
+pub const YOUTUBE_BEGIN: &str = include_str!("queries/youtube_begin.sql");
+pub const YOUTUBE_CATEGORY_CLEAR: &str = include_str!("queries/youtube_category_clear.sql");
+pub const YOUTUBE_CATEGORY_INSERT: &str = include_str!("queries/youtube_category_insert.sql");
+pub const YOUTUBE_CHANGES: &str = include_str!("queries/youtube_changes.sql");
+pub const YOUTUBE_CHANNEL_SNAPSHOT: &str = include_str!("queries/youtube_channel_snapshot.sql");
+pub const YOUTUBE_CHANNEL_SNAPSHOT_CLEAR: &str = include_str!("queries/youtube_channel_snapshot_clear.sql");
+pub const YOUTUBE_MERGE: &str = include_str!("queries/youtube_merge.sql");
+pub const YOUTUBE_QUOTA_SPENT_SINCE: &str = include_str!("queries/youtube_quota_spent_since.sql");
 
 /// Single statements; a test prepares each one against a freshly migrated warehouse.
 pub const STATEMENTS: &[(&str, &str)] = &[
+    ("catalog_changes", CATALOG_CHANGES),
+    ("catalog_is_empty", CATALOG_IS_EMPTY),
+    ("catalog_raw_replace", CATALOG_RAW_REPLACE),
     ("countries", COUNTRIES),
     ("data_version", DATA_VERSION),
     ("data_version_bump", DATA_VERSION_BUMP),
+    ("identity_catalog_entries", IDENTITY_CATALOG_ENTRIES),
+    ("identity_registry", IDENTITY_REGISTRY),
+    ("identity_top10_entities", IDENTITY_TOP10_ENTITIES),
+    ("identity_youtube_videos", IDENTITY_YOUTUBE_VIDEOS),
     ("migrations_applied", MIGRATIONS_APPLIED),
     ("migrations_count", MIGRATIONS_COUNT),
     ("migrations_record", MIGRATIONS_RECORD),
@@ -49,9 +88,20 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("run_start", RUN_START),
     ("runs_count", RUNS_COUNT),
     ("runs_interrupt", RUNS_INTERRUPT),
+    ("runs_latest_request", RUNS_LATEST_REQUEST),
     ("runs_list", RUNS_LIST),
     ("source_file_checksum", SOURCE_FILE_CHECKSUM),
     ("source_file_record", SOURCE_FILE_RECORD),
+    ("title_catalog_genres", TITLE_CATALOG_GENRES),
+    ("title_catalog_people", TITLE_CATALOG_PEOPLE),
+    ("title_catalog_show", TITLE_CATALOG_SHOW),
+    ("title_current_id", TITLE_CURRENT_ID),
+    ("title_get", TITLE_GET),
+    ("title_matches", TITLE_MATCHES),
+    ("title_top10_lists", TITLE_TOP10_LISTS),
+    ("title_videos", TITLE_VIDEOS),
+    ("titles_search", TITLES_SEARCH),
+    ("titles_search_count", TITLES_SEARCH_COUNT),
     ("top10_countries_changes", TOP10_COUNTRIES_CHANGES),
     ("top10_country_week", TOP10_COUNTRY_WEEK),
     ("top10_country_weeks_summary", TOP10_COUNTRY_WEEKS_SUMMARY),
@@ -60,11 +110,23 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("top10_global_weeks_summary", TOP10_GLOBAL_WEEKS_SUMMARY),
     ("top10_most_popular", TOP10_MOST_POPULAR),
     ("top10_most_popular_changes", TOP10_MOST_POPULAR_CHANGES),
+    ("unmatched_count", UNMATCHED_COUNT),
+    ("unmatched_list", UNMATCHED_LIST),
     ("weeks", WEEKS),
+    ("youtube_category_clear", YOUTUBE_CATEGORY_CLEAR),
+    ("youtube_category_insert", YOUTUBE_CATEGORY_INSERT),
+    ("youtube_changes", YOUTUBE_CHANGES),
+    ("youtube_channel_snapshot", YOUTUBE_CHANNEL_SNAPSHOT),
+    ("youtube_channel_snapshot_clear", YOUTUBE_CHANNEL_SNAPSHOT_CLEAR),
+    ("youtube_quota_spent_since", YOUTUBE_QUOTA_SPENT_SINCE),
 ];
 
 /// Multi-statement scripts, run with `execute_batch`; they take no parameters.
 pub const BATCHES: &[(&str, &str)] = &[
+    ("catalog_begin", CATALOG_BEGIN),
+    ("catalog_merge", CATALOG_MERGE),
+    ("identity_clear", IDENTITY_CLEAR),
+    ("identity_title_stats", IDENTITY_TITLE_STATS),
     ("migrations_ledger", MIGRATIONS_LEDGER),
     ("top10_countries_begin", TOP10_COUNTRIES_BEGIN),
     ("top10_countries_merge", TOP10_COUNTRIES_MERGE),
@@ -73,4 +135,6 @@ pub const BATCHES: &[(&str, &str)] = &[
     ("top10_marts_rebuild", TOP10_MARTS_REBUILD),
     ("top10_most_popular_begin", TOP10_MOST_POPULAR_BEGIN),
     ("top10_most_popular_merge", TOP10_MOST_POPULAR_MERGE),
+    ("youtube_begin", YOUTUBE_BEGIN),
+    ("youtube_merge", YOUTUBE_MERGE),
 ];

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use duckdb::{Connection, OptionalExt, Row, named_params};
 
 use super::queries;
-use crate::domain::{FileReport, IngestRun, RunError, RunId, RunStatus, SourceId, Trigger};
+use crate::domain::{FileReport, IngestRun, RunError, RunId, RunStatus, RunStep, SourceId, Trigger};
 use crate::error::{Error, Result};
 
 pub fn insert(conn: &Connection, source: SourceId, trigger: Trigger, requested_at: DateTime<Utc>) -> Result<IngestRun> {
@@ -28,6 +28,7 @@ pub fn start(conn: &Connection, id: RunId, started_at: DateTime<Utc>) -> Result<
 
 pub fn finish(conn: &Connection, run: &IngestRun) -> Result<()> {
     let files = serde_json::to_string(&run.files).map_err(|e| Error::Internal(format!("run report: {e}")))?;
+    let steps = serde_json::to_string(&run.steps).map_err(|e| Error::Internal(format!("run steps: {e}")))?;
     conn.execute(
         queries::RUN_FINISH,
         named_params! {
@@ -37,7 +38,9 @@ pub fn finish(conn: &Connection, run: &IngestRun) -> Result<()> {
             "error_code": run.error.as_ref().map(|e| e.code.as_str()),
             "error_message": run.error.as_ref().map(|e| e.message.as_str()),
             "data_version": run.data_version.map(|v| v as i64),
+            "quota_units": run.quota_units.map(|v| v as i64),
             "files": files,
+            "steps": steps,
         },
     )?;
     Ok(())
@@ -80,6 +83,13 @@ pub fn list(conn: &Connection, filter: &RunFilter) -> Result<(Vec<IngestRun>, u6
     Ok((runs, total as u64))
 }
 
+/// When a run of `source` was last requested, if ever.
+pub fn latest_request(conn: &Connection, source: SourceId) -> Result<Option<DateTime<Utc>>> {
+    let latest: Option<NaiveDateTime> =
+        conn.query_row(queries::RUNS_LATEST_REQUEST, named_params! { "source": source.as_str() }, |row| row.get(0))?;
+    Ok(latest.map(|t| t.and_utc()))
+}
+
 /// Marks runs a previous process left unfinished as failed; returns how many there were.
 pub fn interrupt_unfinished(conn: &Connection, at: DateTime<Utc>) -> Result<usize> {
     let reason = Error::Interrupted;
@@ -107,6 +117,8 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<Result<IngestRun>> {
     let error_message: Option<String> = row.get(8)?;
     let data_version: Option<i64> = row.get(9)?;
     let files: String = row.get(10)?;
+    let quota_units: Option<i64> = row.get(11)?;
+    let steps: String = row.get(12)?;
     let corrupt = |what: &str| Error::Internal(format!("run {id} has an unreadable {what}"));
     Ok((|| {
         let started_at = started_at.map(|t| t.and_utc());
@@ -121,8 +133,10 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<Result<IngestRun>> {
             finished_at,
             duration_ms: started_at.zip(finished_at).map(|(s, f)| (f - s).num_milliseconds()),
             data_version: data_version.map(|v| v as u64),
+            quota_units: quota_units.map(|v| v as u64),
             error: error_code.map(|code| RunError { code, message: error_message.unwrap_or_default() }),
             files: serde_json::from_str::<Vec<FileReport>>(&files).map_err(|_| corrupt("file report"))?,
+            steps: serde_json::from_str::<Vec<RunStep>>(&steps).map_err(|_| corrupt("step list"))?,
         })
     })())
 }

@@ -1,0 +1,1 @@
+SELECT key, title_id FROM stage.title_registry

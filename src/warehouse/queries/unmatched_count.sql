@@ -1,0 +1,2 @@
+-- Params: source (NULL = all).
+SELECT count(*) FROM mart.unmatched WHERE $source::VARCHAR IS NULL OR source = $source

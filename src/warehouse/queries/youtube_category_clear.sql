@@ -1,0 +1,2 @@
+-- Params: category_id.
+DELETE FROM stage.youtube_categories WHERE category_id = $category_id

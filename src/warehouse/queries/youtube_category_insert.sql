@@ -1,0 +1,2 @@
+-- Params: category_id, title.
+INSERT INTO stage.youtube_categories VALUES ($category_id, $title)
