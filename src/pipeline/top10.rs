@@ -6,20 +6,19 @@ use chrono::Utc;
 use duckdb::Connection;
 use tokio_util::sync::CancellationToken;
 
-use super::{RunContext, Settings};
+use super::{Refreshed, RunContext, Settings, identity};
 use crate::domain::{FileReport, FileStatus, RunId, SourceId};
 use crate::error::{Error, Result};
 use crate::sources::http::{Download, Fetcher};
 use crate::sources::top10::{Top10File, Top10Tsv};
 use crate::warehouse::load::{self, Changes, Lineage, LoadedFile, Top10Load};
 
-/// Returns the warehouse's data version after the commit.
 pub async fn refresh(
     context: &RunContext,
     fetcher: &Fetcher,
     settings: &Settings,
     files: &mut Vec<FileReport>,
-) -> Result<u64> {
+) -> Result<Refreshed> {
     let mut downloads = Vec::new();
     for file in Top10File::ALL {
         let url = settings
@@ -44,6 +43,7 @@ pub async fn refresh(
 
     let job = LoadJob {
         run_id: context.run_id,
+        rebuild_identity: context.rebuild_identity,
         max_reject_ratio: settings.max_reject_ratio,
         cancel: context.cancel.clone(),
         downloads,
@@ -56,6 +56,7 @@ pub async fn refresh(
 
 struct LoadJob {
     run_id: RunId,
+    rebuild_identity: bool,
     max_reject_ratio: f64,
     cancel: CancellationToken,
     downloads: Vec<(Top10File, Download)>,
@@ -64,12 +65,12 @@ struct LoadJob {
 
 impl LoadJob {
     /// The reports come back whether or not the transaction committed.
-    fn run(mut self, conn: &mut Connection) -> (Vec<FileReport>, Result<u64>) {
+    fn run(mut self, conn: &mut Connection) -> (Vec<FileReport>, Result<Refreshed>) {
         let outcome = self.load_all(conn);
         (self.files, outcome)
     }
 
-    fn load_all(&mut self, conn: &mut Connection) -> Result<u64> {
+    fn load_all(&mut self, conn: &mut Connection) -> Result<Refreshed> {
         let tx = conn.transaction()?;
         let mut changed = false;
         for (index, (file, download)) in self.downloads.iter().enumerate() {
@@ -109,14 +110,17 @@ impl LoadJob {
         if self.cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let version = if changed {
+        let data_version = if changed {
             load::rebuild_top10_marts(&tx)?;
+            if self.rebuild_identity {
+                identity::rebuild(&tx, Utc::now())?;
+            }
             load::bump_data_version(&tx, self.run_id, Utc::now())?
         } else {
             load::data_version(&tx)?
         };
         tx.commit()?;
-        Ok(version)
+        Ok(Refreshed { data_version, changed })
     }
 }
 
