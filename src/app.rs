@@ -12,7 +12,8 @@ use crate::api::{self, AppState};
 use crate::config::Config;
 use crate::demo;
 use crate::domain::{SourceId, Trigger};
-use crate::pipeline::Pipeline;
+use crate::pipeline::schedule::Schedule;
+use crate::pipeline::{Pipeline, RunOptions};
 use crate::warehouse::Warehouse;
 
 pub struct App {
@@ -26,7 +27,7 @@ pub struct App {
 impl App {
     pub async fn build(mut config: Config) -> anyhow::Result<App> {
         let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
-        demo::apply(&mut config)?;
+        demo::apply(&mut config).await?;
         let pipeline = Pipeline::new(warehouse.clone(), &config)?;
         let interrupted = pipeline.fail_interrupted_runs().await?;
         if interrupted > 0 {
@@ -39,14 +40,15 @@ impl App {
                 (token.clone(), Some(token))
             }
         };
-        let state = AppState::new(warehouse.clone(), pipeline.clone(), &token);
+        let state = AppState::new(warehouse.clone(), pipeline.clone(), &token, config.catalog.backfill_from);
         let router = api::router(state.clone(), config.request_timeout);
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {} (NA_LISTEN)", config.listen))?;
         if config.demo && warehouse.data_version() == 0 {
-            pipeline.trigger(SourceId::Top10, Trigger::Demo).await?;
+            pipeline.trigger(SourceId::All, Trigger::Demo, RunOptions::default()).await?;
         }
+        pipeline.start_schedules(Schedule::from_config(&config.schedule)).await?;
         tracing::info!(
             listen = %listener.local_addr()?,
             warehouse = %config.warehouse.display(),

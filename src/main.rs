@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use netflix_analytics::config::Config;
 use netflix_analytics::domain::{RunStatus, SourceId, Trigger};
-use netflix_analytics::pipeline::Pipeline;
+use netflix_analytics::pipeline::{CatalogMode, Pipeline, RunOptions};
 use netflix_analytics::warehouse::Warehouse;
 use netflix_analytics::{App, api, demo, telemetry};
 use secrecy::ExposeSecret;
@@ -24,13 +24,30 @@ struct Cli {
     command: Option<Command>,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Mode {
+    Incremental,
+    Backfill,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP service (the default).
     Serve,
     /// Run one ingestion in this process, print its record, exit non-zero if it failed.
     /// The service must not be running on the same warehouse: trigger over HTTP instead.
-    Ingest { source: SourceId },
+    Ingest {
+        source: SourceId,
+        /// Catalog only: `incremental` or `backfill` (default: backfill when the catalog is empty).
+        #[arg(long, value_enum)]
+        mode: Option<Mode>,
+        /// Catalog backfill: first release year (default NA_CATALOG_BACKFILL_FROM).
+        #[arg(long, requires = "mode")]
+        year_min: Option<i32>,
+        /// Catalog backfill: last release year (default this year).
+        #[arg(long, requires = "mode")]
+        year_max: Option<i32>,
+    },
     /// Apply pending warehouse migrations and exit.
     Migrate,
     /// Print the OpenAPI document.
@@ -55,7 +72,17 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
-            Command::Ingest { source } => ingest(config, source).await,
+            Command::Ingest { source, mode, year_min, year_max } => {
+                let mode = match mode {
+                    None => None,
+                    Some(Mode::Incremental) => Some(CatalogMode::Incremental),
+                    Some(Mode::Backfill) => Some(CatalogMode::Backfill {
+                        year_min: year_min.unwrap_or(config.catalog.backfill_from),
+                        year_max: year_max.unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now())),
+                    }),
+                };
+                ingest(config, source, RunOptions { catalog_mode: mode }).await
+            }
             Command::Migrate => migrate(config).await,
             Command::Openapi => unreachable!("handled before the runtime starts"),
         }
@@ -88,12 +115,12 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn ingest(mut config: Config, source: SourceId) -> anyhow::Result<ExitCode> {
+async fn ingest(mut config: Config, source: SourceId, options: RunOptions) -> anyhow::Result<ExitCode> {
     let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
-    demo::apply(&mut config)?;
+    demo::apply(&mut config).await?;
     let pipeline = Pipeline::new(warehouse, &config)?;
     pipeline.fail_interrupted_runs().await?;
-    let (_queued, handle) = pipeline.trigger(source, Trigger::Cli).await?;
+    let (_queued, handle) = pipeline.trigger(source, Trigger::Cli, options).await?;
     let run = tokio::select! {
         finished = handle => finished?,
         _ = shutdown_signal() => {

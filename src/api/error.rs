@@ -30,6 +30,7 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::WeekNotFound { .. }
         | Error::NoData { .. }
         | Error::RunNotFound(_)
+        | Error::TitleNotFound(_)
         | Error::UnknownSource { .. }
         | Error::RouteNotFound { .. } => StatusCode::NOT_FOUND,
         Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -38,7 +39,12 @@ pub fn status_of(err: &Error) -> StatusCode {
         Error::Download { .. }
         | Error::UpstreamStatus { .. }
         | Error::InvalidFile { .. }
-        | Error::TooManyRejected { .. } => StatusCode::BAD_GATEWAY,
+        | Error::TooManyRejected { .. }
+        | Error::ApiRefused { .. }
+        | Error::QuotaExhausted { .. }
+        | Error::InvalidResponse { .. }
+        | Error::StepsFailed { .. } => StatusCode::BAD_GATEWAY,
+        Error::MissingApiKey { .. } => StatusCode::SERVICE_UNAVAILABLE,
         Error::MigrationChanged { .. }
         | Error::UnknownMigration { .. }
         | Error::WarehouseOpen { .. }

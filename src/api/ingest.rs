@@ -11,13 +11,14 @@ use super::auth::Admin;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::Meta;
+use super::params::Page;
 use super::state::AppState;
 use crate::domain::{IngestRun, RunId, RunStatus, SourceId, Trigger};
 use crate::error::{Error, Result};
+use crate::pipeline::{CatalogMode, RunOptions};
 use crate::warehouse::runs::{self, RunFilter};
 
-const DEFAULT_PAGE: u32 = 20;
-const MAX_PAGE: u32 = 200;
+const MAX_RUNS_PAGE: u32 = 200;
 
 /// A run with links to follow.
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,16 +53,72 @@ fn run_path(id: RunId) -> String {
     format!("/v1/ingest/runs/{id}")
 }
 
-/// Starts a refresh of one source in the background and answers at once with the queued run.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TriggerParams {
+    /// Catalog only (`catalog` or `all`): `incremental` (the latest `NA_CATALOG_INCREMENTAL_YEARS`
+    /// release years) or `backfill` (a range of years). Default: backfill when the catalog is empty,
+    /// else incremental.
+    mode: Option<String>,
+    /// Backfill only: the first release year; default `NA_CATALOG_BACKFILL_FROM`.
+    year_min: Option<i32>,
+    /// Backfill only: the last release year; default this year.
+    year_max: Option<i32>,
+}
+
+impl TriggerParams {
+    fn options(&self, source: SourceId, backfill_from: i32) -> Result<RunOptions> {
+        let Some(mode) = self.mode.as_deref() else {
+            if self.year_min.is_some() || self.year_max.is_some() {
+                return Err(Error::invalid("mode", "year_min and year_max need mode=backfill"));
+            }
+            return Ok(RunOptions::default());
+        };
+        if !matches!(source, SourceId::Catalog | SourceId::All) {
+            return Err(Error::invalid("mode", format!("{source} takes no mode; only catalog (and all) do")));
+        }
+        let catalog_mode = match mode {
+            "incremental" if self.year_min.is_none() && self.year_max.is_none() => CatalogMode::Incremental,
+            "incremental" => return Err(Error::invalid("mode", "year_min and year_max need mode=backfill")),
+            "backfill" => {
+                let year_min = self.year_min.unwrap_or(backfill_from);
+                let year_max = self.year_max.unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now()));
+                if !(1880..=2100).contains(&year_min) || year_min > year_max || year_max > 2100 {
+                    return Err(Error::invalid(
+                        "year_min",
+                        format!(
+                            "{year_min}..{year_max} is not a range of years; accepted: 1880 <= year_min <= year_max <= 2100"
+                        ),
+                    ));
+                }
+                CatalogMode::Backfill { year_min, year_max }
+            }
+            other => {
+                return Err(Error::invalid(
+                    "mode",
+                    format!("{other:?} is not a mode; accepted: incremental, backfill"),
+                ));
+            }
+        };
+        Ok(RunOptions { catalog_mode: Some(catalog_mode) })
+    }
+}
+
+/// Starts a refresh in the background and answers at once with the queued run.
 #[utoipa::path(
     post,
     path = "/v1/ingest/{source}",
     tag = "ingest",
-    params(("source" = String, Path, description = "What to refresh: `top10`", example = "top10")),
+    params(
+        ("source" = String, Path, description = "What to refresh: `top10`, `catalog`, `youtube`, or `all` (the three in order, then the title identity)", example = "top10"),
+        TriggerParams,
+    ),
     security(("admin_token" = [])),
     responses(
         (status = 202, description = "The run is queued; poll `links.self`", body = RunResponse,
             headers(("Location" = String, description = "The run's URL"))),
+        (status = 400, description = "A mode or year range that does not apply or does not parse", body = ErrorBody),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
         (status = 404, description = "Unknown source", body = ErrorBody),
         (status = 409, description = "A run of this source is already under way; the message names it", body = ErrorBody),
@@ -72,12 +129,14 @@ pub async fn trigger_ingest(
     State(state): State<AppState>,
     _admin: Admin,
     Path(source): Path<String>,
+    Query(params): Query<TriggerParams>,
 ) -> Result<Response> {
     let source: SourceId = source.parse().map_err(|_| Error::UnknownSource { got: source })?;
+    let options = params.options(source, state.catalog_backfill_from())?;
     if state.is_shutting_down() {
         return Err(Error::ShuttingDown);
     }
-    let (run, _handle) = state.pipeline().trigger(source, Trigger::Http).await?;
+    let (run, _handle) = state.pipeline().trigger(source, Trigger::Http, options).await?;
     let location = HeaderValue::from_str(&run_path(run.id)).expect("run paths are ASCII");
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(RunResponse::from(run))).into_response())
 }
@@ -86,7 +145,7 @@ pub async fn trigger_ingest(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RunsParams {
-    /// Only runs of this source: `top10`.
+    /// Only runs of this source: `top10`, `catalog`, `youtube` or `all`.
     source: Option<String>,
     /// Only runs in this state: `queued`, `running`, `succeeded` or `failed`.
     status: Option<String>,
@@ -120,32 +179,25 @@ pub async fn list_runs(State(state): State<AppState>, Query(params): Query<RunsP
             Error::invalid("status", format!("{text:?} is not a run status; accepted: {}", RunStatus::ACCEPTED))
         })?),
     };
-    let limit = params.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(Error::invalid("limit", format!("{limit} is out of range; accepted: 1 to {MAX_PAGE}")));
-    }
-    let offset = params.offset.unwrap_or(0);
-    let filter = RunFilter { source, status, limit, offset };
+    let page = Page::parse(params.limit, params.offset, MAX_RUNS_PAGE)?;
+    let filter = RunFilter { source, status, limit: page.limit, offset: page.offset };
     let version = state.warehouse().data_version();
-    let (page, total) = state.warehouse().with_connection(move |conn| runs::list(conn, &filter)).await?;
+    let (runs, total) = state.warehouse().with_connection(move |conn| runs::list(conn, &filter)).await?;
 
-    let mut meta = Meta::new(page.len(), Vec::new(), version);
+    let mut meta = Meta::new(runs.len(), Vec::new(), version);
     meta.total = Some(total);
-    meta.limit = Some(limit);
-    meta.offset = Some(offset);
-    let next_offset = offset + page.len() as u64;
-    if next_offset < total {
-        let mut query = format!("limit={limit}&offset={next_offset}");
-        if let Some(source) = source {
-            query.push_str(&format!("&source={source}"));
-        }
-        if let Some(status) = status {
-            query.push_str(&format!("&status={}", status.as_str()));
-        }
-        meta.next = Some(format!("/v1/ingest/runs?{query}"));
+    meta.limit = Some(page.limit);
+    meta.offset = Some(page.offset);
+    let mut filters = Vec::new();
+    if let Some(source) = source {
+        filters.push(("source", source.to_string()));
     }
+    if let Some(status) = status {
+        filters.push(("status", status.as_str().to_owned()));
+    }
+    meta.next = page.next("/v1/ingest/runs", &filters, runs.len(), total);
     let link = meta.next.as_ref().map(|next| format!("<{next}>; rel=\"next\""));
-    let body = RunList { data: page.into_iter().map(RunResponse::from).collect(), meta };
+    let body = RunList { data: runs.into_iter().map(RunResponse::from).collect(), meta };
     let mut response = Json(body).into_response();
     if let Some(link) = link {
         response.headers_mut().insert(header::LINK, HeaderValue::from_str(&link).expect("links are ASCII"));

@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod ops;
 mod params;
 pub mod state;
+pub mod titles;
 pub mod top10;
 
 use std::time::Duration;
@@ -44,6 +45,7 @@ use crate::error::Error;
     modifiers(&AdminTokenScheme),
     tags(
         (name = "top10", description = "The Netflix Top 10 lists as published"),
+        (name = "titles", description = "One identity per title across the Top 10, the catalog and YouTube"),
         (name = "ingest", description = "Refreshes and their history"),
         (name = "ops", description = "Health and readiness"),
     )
@@ -66,6 +68,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(top10::most_popular))
         .routes(routes!(top10::list_weeks))
         .routes(routes!(top10::list_countries))
+        .routes(routes!(titles::search_titles))
+        .routes(routes!(titles::get_title))
+        .routes(routes!(titles::list_unmatched))
         .routes(routes!(ingest::trigger_ingest))
         .routes(routes!(ingest::list_runs))
         .routes(routes!(ingest::get_run))

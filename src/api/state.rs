@@ -21,16 +21,23 @@ struct Inner {
     /// token's length, and the token itself never sits in the state.
     admin_token_digest: [u8; 32],
     shutting_down: AtomicBool,
+    catalog_backfill_from: i32,
 }
 
 impl AppState {
-    pub fn new(warehouse: Warehouse, pipeline: Pipeline, admin_token: &SecretString) -> AppState {
+    pub fn new(
+        warehouse: Warehouse,
+        pipeline: Pipeline,
+        admin_token: &SecretString,
+        catalog_backfill_from: i32,
+    ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 warehouse,
                 pipeline,
                 admin_token_digest: Sha256::digest(admin_token.expose_secret().as_bytes()).into(),
                 shutting_down: AtomicBool::new(false),
+                catalog_backfill_from,
             }),
         }
     }
@@ -41,6 +48,11 @@ impl AppState {
 
     pub fn pipeline(&self) -> &Pipeline {
         &self.inner.pipeline
+    }
+
+    /// The default first year of a catalog backfill (`NA_CATALOG_BACKFILL_FROM`).
+    pub fn catalog_backfill_from(&self) -> i32 {
+        self.inner.catalog_backfill_from
     }
 
     pub fn admin_token_matches(&self, presented: &str) -> bool {
