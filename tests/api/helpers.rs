@@ -34,6 +34,11 @@ pub fn test_config(dir: &TempDir, top10_base_url: &str) -> Config {
     config.admin_token = Some(SecretString::from(ADMIN_TOKEN));
     config.top10_base_url = format!("{}/", top10_base_url.trim_end_matches('/')).parse().unwrap();
     config.shutdown_grace = Duration::from_secs(10);
+    // Schedules would start runs on their own; tests that want one turn it on.
+    config.schedule.top10 = None;
+    config.schedule.catalog = None;
+    config.schedule.youtube = None;
+    config.retry_base = Duration::from_millis(10);
     config
 }
 

@@ -1,8 +1,10 @@
 //! Integration tests: the real service on a random port, a temporary warehouse, feeds served from a
 //! local HTTP server. One test binary, so the bundled DuckDB is linked once.
 
+mod apis;
 mod atomicity;
 mod auth;
+mod catalog_feed;
 mod cli;
 mod fixtures;
 mod helpers;
@@ -10,4 +12,6 @@ mod ingest_runs;
 mod openapi;
 mod ops;
 mod real_data;
+mod titles_identity;
 mod top10_queries;
+mod youtube_feed;

@@ -95,18 +95,37 @@ async fn shutdown_cancels_a_run_that_outlasts_the_grace_period_and_rolls_it_back
     assert_eq!(app.warehouse.data_version(), 0);
 }
 
-#[tokio::test]
-async fn the_demo_profile_serves_its_bundled_sample_with_no_network() {
-    // A base URL nobody listens on proves the demo does not use it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_profile_loads_all_three_sample_feeds_with_no_network_or_keys() {
+    // Base URLs nobody listens on and no API keys prove the demo needs neither.
     let app = spawn_app_with("http://127.0.0.1:9", |c| c.demo = true).await;
-    let (_, runs) = app.get_json("/v1/ingest/runs").await;
+    let (_, runs) = app.get_json("/v1/ingest/runs?source=all").await;
     let run = app.wait_for_run(runs["data"][0]["id"].as_i64().unwrap()).await;
     assert_eq!(run["status"], "succeeded", "{run:#}");
     assert_eq!(run["trigger"], "demo");
-    assert!(run["files"][0]["url"].as_str().unwrap().starts_with("file://"));
+    let steps: Vec<(&str, &str)> = run["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["source"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(steps, [("top10", "succeeded"), ("catalog", "succeeded"), ("youtube", "succeeded")]);
+    let top10 = app.wait_for_run(run["steps"][0]["run_id"].as_i64().unwrap()).await;
+    assert!(top10["files"][0]["url"].as_str().unwrap().starts_with("file://"));
+
     let (status, global) = app.get_json("/v1/top10/global").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(global["meta"]["rows"], 40);
     let (_, countries) = app.get_json("/v1/countries").await;
     assert_eq!(countries["meta"]["rows"], 6);
+    let (_, titles) = app.get_json("/v1/titles?q=harbour%20lights").await;
+    let id = titles["data"][0]["title_id"].as_i64().unwrap();
+    let (_, title) = app.get_json(&format!("/v1/titles/{id}")).await;
+    assert_eq!(title["catalog"]["title"], "Harbour Lights");
+    assert!(!title["top10"].as_array().unwrap().is_empty());
+    let (_, unmatched) = app.get_json("/v1/quality/unmatched?source=top10").await;
+    assert!(
+        unmatched["data"].as_array().unwrap().iter().any(|u| u["source_label"] == "Live at the Palace"),
+        "{unmatched:#}"
+    );
 }

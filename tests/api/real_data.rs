@@ -200,3 +200,149 @@ async fn every_historical_header_layout_loads_and_the_newest_release_wins() {
     let expected_titles: Vec<&str> = expected.iter().map(|r| r["season_title"].as_str()).collect();
     assert_eq!(served_titles, expected_titles);
 }
+
+fn shared_catalog() -> Option<PathBuf> {
+    let top10 = shared_top10()?;
+    let csv = top10.parent().unwrap().join("catalog/netflix_titles.csv");
+    if csv.is_file() {
+        return Some(csv);
+    }
+    if std::env::var_os("NA_REQUIRE_SHARED_DATA").is_some() {
+        panic!("NA_REQUIRE_SHARED_DATA is set but {} is missing", csv.display());
+    }
+    eprintln!("skipped: no catalog at {}", csv.display());
+    None
+}
+
+/// The Kaggle catalog's rows as Streaming Availability show objects: the fields the CSV has, in the
+/// API's shape.
+fn kaggle_as_shows(path: &std::path::Path) -> Vec<Value> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let list =
+        |text: &str| text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+    reader
+        .deserialize::<BTreeMap<String, String>>()
+        .map(|row| {
+            let row = row.unwrap();
+            let id = row["show_id"].trim_start_matches('s').to_owned();
+            let movie = row["type"] == "Movie";
+            let year: i64 = row["release_year"].parse().unwrap();
+            let number = |text: &str| text.split_whitespace().next().and_then(|n| n.parse::<i64>().ok());
+            let mut show = serde_json::json!({
+                "itemType": "show",
+                "showType": if movie { "movie" } else { "series" },
+                "id": id,
+                "title": row["title"],
+                "originalTitle": row["title"],
+                "overview": row["description"],
+                "genres": list(&row["listed_in"]).iter().map(|g| serde_json::json!({"id": g.to_lowercase(), "name": g})).collect::<Vec<_>>(),
+                "cast": list(&row["cast"]),
+                "rating": 50,
+                "imageSet": {},
+                "streamingOptions": {},
+            });
+            if movie {
+                show["releaseYear"] = year.into();
+                show["directors"] = list(&row["director"]).into();
+                if let Some(minutes) = number(&row["duration"]) {
+                    show["runtime"] = minutes.into();
+                }
+            } else {
+                show["firstAirYear"] = year.into();
+                show["creators"] = list(&row["director"]).into();
+                if let Some(seasons) = number(&row["duration"]) {
+                    show["seasonCount"] = seasons.into();
+                }
+            }
+            show
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_catalog_links_to_the_real_top10_at_a_measured_match_rate() {
+    let (Some(dir), Some(csv)) = (shared_top10(), shared_catalog()) else { return };
+    let shows = kaggle_as_shows(&csv);
+    assert_eq!(shows.len(), 8807);
+    let catalog = crate::apis::CatalogApi::start().await;
+    catalog.serve(shows.clone(), 100).await;
+    let base = url::Url::from_directory_path(&dir).unwrap();
+    let catalog_base = catalog.base_url();
+    let app = crate::helpers::spawn_app_with(base.as_str(), move |c| {
+        c.catalog.base_url = format!("{catalog_base}/").parse().unwrap();
+        c.catalog.api_key = Some(secrecy::SecretString::from(crate::apis::RAPIDAPI_KEY));
+        c.catalog.requests_per_sec = 10_000.0;
+    })
+    .await;
+    app.ingest_ok("top10").await;
+    let response = app
+        .client
+        .post(app.url("/v1/ingest/catalog?mode=backfill&year_min=1900&year_max=2026"))
+        .bearer_auth(crate::helpers::ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let run: Value = response.json().await.unwrap();
+    let run = app.wait_for_run(run["id"].as_i64().unwrap()).await;
+    assert_eq!(run["status"], "succeeded", "{run:#}");
+    assert_eq!(run["files"][0]["rows_inserted"], 8807);
+
+    // The baseline, computed here without the service: titles equal as written, same kind.
+    let global = rows(&read(&dir, "all-weeks-global.tsv"));
+    let kind_of = |category: &str| if category.starts_with("Films") { "movie" } else { "series" };
+    let top10_titles: BTreeSet<(String, &str)> =
+        global.iter().map(|r| (r["show_title"].clone(), kind_of(&r["category"]))).collect();
+    let catalog_titles: BTreeSet<(String, &str)> = shows
+        .iter()
+        .map(|s| (s["title"].as_str().unwrap().to_owned(), if s["showType"] == "movie" { "movie" } else { "series" }))
+        .collect();
+    let charted_by_snapshot: BTreeSet<&(String, &str)> = top10_titles
+        .iter()
+        .filter(|(title, kind)| {
+            global.iter().any(|r| {
+                r["show_title"] == *title && kind_of(&r["category"]) == *kind && r["week"].as_str() <= "2021-09-26"
+            })
+        })
+        .collect();
+    let baseline = top10_titles.iter().filter(|t| catalog_titles.contains(t)).count();
+    // A ceiling for the early titles: in the catalog under the same letters and digits, any kind.
+    let letters = |t: &str| t.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let catalog_letters: BTreeSet<String> = catalog_titles.iter().map(|(t, _)| letters(t)).collect();
+    let early_in_catalog = charted_by_snapshot.iter().filter(|(t, _)| catalog_letters.contains(&letters(t))).count();
+
+    // What the service linked: Top 10 titles (global) whose title has a catalog show.
+    let linked: Vec<(String, String, String)> = app
+        .warehouse
+        .with_connection(|c| {
+            let mut statement = c.prepare(
+                "SELECT DISTINCT m.show_title, m.kind, coalesce(t.catalog_show_id, '') \
+                 FROM mart.top10_title_map m JOIN mart.titles t USING (title_id) \
+                 WHERE m.show_title IN (SELECT show_title FROM stage.top10_global)",
+            )?;
+            let rows = statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+        .unwrap();
+    let kind_name = |kind: &str| if kind == "film" { "movie" } else { "series" };
+    let matched: BTreeSet<(String, &str)> =
+        linked.iter().filter(|(_, _, show)| !show.is_empty()).map(|(t, k, _)| (t.clone(), kind_name(k))).collect();
+    let matched_global = top10_titles.iter().filter(|t| matched.contains(t)).count();
+    let matched_early = charted_by_snapshot.iter().filter(|t| matched.contains(**t)).count();
+    eprintln!(
+        "match rate: {matched_global} of {} global Top 10 titles ({:.1}%), exact-string baseline {baseline}; \
+         charted by the catalog's snapshot (2021-09-25): {matched_early} of {} ({:.1}%), {early_in_catalog} of \
+         them in the catalog under the same letters",
+        top10_titles.len(),
+        100.0 * matched_global as f64 / top10_titles.len() as f64,
+        charted_by_snapshot.len(),
+        100.0 * matched_early as f64 / charted_by_snapshot.len() as f64,
+    );
+    assert!(matched_global >= baseline, "normalisation and aliases must not lose exact matches");
+    assert!(
+        matched_early as f64 >= 0.95 * early_in_catalog as f64,
+        "titles that charted by the snapshot date and are in it should match: {matched_early} of {early_in_catalog}"
+    );
+}
