@@ -41,6 +41,10 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// `NA_DEMO`: serve the bundled sample feeds (see `demo`).
     pub demo: bool,
+    /// `NA_CACHE_MAX_BYTES`: memory for cached query responses; 0 turns the cache off.
+    pub cache_max_bytes: u64,
+    /// `NA_CACHE_MAX_AGE_SECS`: `Cache-Control: max-age` of query responses.
+    pub cache_max_age: Duration,
     /// `NA_HTTP_MAX_RETRIES`: attempts after the first for a throttled or failing API request.
     pub max_retries: u32,
     /// `NA_HTTP_RETRY_BASE_MS`: the first backoff; it doubles with each retry, with jitter.
@@ -128,6 +132,8 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_REQUEST_TIMEOUT_SECS", Some("30")),
     ("NA_SHUTDOWN_GRACE_SECS", Some("60")),
     ("NA_DEMO", Some("false")),
+    ("NA_CACHE_MAX_BYTES", Some("67108864")),
+    ("NA_CACHE_MAX_AGE_SECS", Some("60")),
     ("NA_HTTP_MAX_RETRIES", Some("5")),
     ("NA_HTTP_RETRY_BASE_MS", Some("1000")),
     ("NA_CATALOG_BASE_URL", Some(DEFAULT_CATALOG_BASE_URL)),
@@ -195,6 +201,13 @@ impl Config {
             request_timeout: parse_secs("NA_REQUEST_TIMEOUT_SECS", get("NA_REQUEST_TIMEOUT_SECS"))?,
             shutdown_grace: parse_secs("NA_SHUTDOWN_GRACE_SECS", get("NA_SHUTDOWN_GRACE_SECS"))?,
             demo,
+            cache_max_bytes: parse_count_from("NA_CACHE_MAX_BYTES", get("NA_CACHE_MAX_BYTES"), 0, 1 << 40)? as u64,
+            cache_max_age: Duration::from_secs(parse_count_from(
+                "NA_CACHE_MAX_AGE_SECS",
+                get("NA_CACHE_MAX_AGE_SECS"),
+                0,
+                31_536_000,
+            )? as u64),
             max_retries: parse_count_from("NA_HTTP_MAX_RETRIES", get("NA_HTTP_MAX_RETRIES"), 0, 20)? as u32,
             retry_base: Duration::from_millis(parse_count_from(
                 "NA_HTTP_RETRY_BASE_MS",

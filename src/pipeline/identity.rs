@@ -26,7 +26,14 @@ pub struct IdentityStats {
     pub videos_matched: usize,
 }
 
+/// Rebuilds the identity and the analytics facts that join on it.
 pub fn rebuild(conn: &Connection, now: DateTime<Utc>) -> Result<IdentityStats> {
+    let stats = rebuild_identity(conn, now)?;
+    crate::warehouse::load::rebuild_analytics_marts(conn)?;
+    Ok(stats)
+}
+
+fn rebuild_identity(conn: &Connection, now: DateTime<Utc>) -> Result<IdentityStats> {
     let catalog = store::catalog_entries(conn)?;
     let top10 = store::top10_entities(conn)?;
     let videos = store::youtube_videos(conn)?;

@@ -90,8 +90,13 @@ pub async fn refresh(
                 loader.append_comment(comment)?;
             }
             let changes = loader.finish()?;
-            if changes.any() && rebuild_identity {
-                identity::rebuild(&tx, Utc::now())?;
+            if rebuild_identity {
+                if changes.any() {
+                    identity::rebuild(&tx, Utc::now())?;
+                } else {
+                    // New statistics only: the identity stands, the video facts move.
+                    load::rebuild_analytics_marts(&tx)?;
+                }
             }
             // Every crawl adds the day's statistics snapshot, so the data always moves.
             let data_version = load::bump_data_version(&tx, run_id, Utc::now())?;

@@ -156,6 +156,11 @@ pub fn rebuild_top10_marts(conn: &Connection) -> Result<()> {
     Ok(conn.execute_batch(queries::TOP10_MARTS_REBUILD)?)
 }
 
+/// The analytics facts join stage to the title identity; rebuild them after the identity.
+pub fn rebuild_analytics_marts(conn: &Connection) -> Result<()> {
+    Ok(conn.execute_batch(queries::ANALYTICS_MARTS_REBUILD)?)
+}
+
 pub fn data_version(conn: &Connection) -> Result<u64> {
     let version: i64 = conn.query_row(queries::DATA_VERSION, [], |row| row.get(0))?;
     Ok(version as u64)

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "0003_catalog", sql: include_str!("../../migrations/0003_catalog.sql") },
     Migration { version: 4, name: "0004_youtube", sql: include_str!("../../migrations/0004_youtube.sql") },
     Migration { version: 5, name: "0005_titles", sql: include_str!("../../migrations/0005_titles.sql") },
+    Migration { version: 6, name: "0006_analytics", sql: include_str!("../../migrations/0006_analytics.sql") },
 ];
 
 pub fn checksum(sql: &str) -> String {

@@ -2,6 +2,26 @@
 //! Values are always bound as `$name` parameters, never formatted into the text. Each file opens with
 //! a comment saying what it answers and which parameters it takes.
 
+pub const ANALYTICS_CATEGORY_VIEWERSHIP: &str = include_str!("queries/analytics_category_viewership.sql");
+pub const ANALYTICS_CATEGORY_VIEWERSHIP_WEEKLY: &str = include_str!("queries/analytics_category_viewership_weekly.sql");
+pub const ANALYTICS_ENGAGEMENT_VS_RANK: &str = include_str!("queries/analytics_engagement_vs_rank.sql");
+pub const ANALYTICS_GENRE_COVERAGE: &str = include_str!("queries/analytics_genre_coverage.sql");
+pub const ANALYTICS_GENRE_PERFORMANCE_COUNTRY: &str = include_str!("queries/analytics_genre_performance_country.sql");
+pub const ANALYTICS_GENRE_PERFORMANCE_GLOBAL: &str = include_str!("queries/analytics_genre_performance_global.sql");
+pub const ANALYTICS_MARTS_REBUILD: &str = include_str!("queries/analytics_marts_rebuild.sql");
+pub const ANALYTICS_REGIONAL_PREFERENCES: &str = include_str!("queries/analytics_regional_preferences.sql");
+pub const ANALYTICS_REGIONAL_SIMILARITY: &str = include_str!("queries/analytics_regional_similarity.sql");
+pub const ANALYTICS_TITLES_BY_NAME: &str = include_str!("queries/analytics_titles_by_name.sql");
+pub const ANALYTICS_TOP_TITLES_BY_HOURS: &str = include_str!("queries/analytics_top_titles_by_hours.sql");
+pub const ANALYTICS_TOP_TITLES_COUNTRY: &str = include_str!("queries/analytics_top_titles_country.sql");
+pub const ANALYTICS_TOP_TITLES_GLOBAL: &str = include_str!("queries/analytics_top_titles_global.sql");
+pub const ANALYTICS_TRAJECTORY_COUNTRY: &str = include_str!("queries/analytics_trajectory_country.sql");
+pub const ANALYTICS_TRAJECTORY_GLOBAL: &str = include_str!("queries/analytics_trajectory_global.sql");
+pub const ANALYTICS_WEEK_RANGE: &str = include_str!("queries/analytics_week_range.sql");
+pub const ANALYTICS_WEEKLY_HOURS: &str = include_str!("queries/analytics_weekly_hours.sql");
+pub const ANALYTICS_YOUTUBE_DATE_RANGE: &str = include_str!("queries/analytics_youtube_date_range.sql");
+pub const ANALYTICS_YOUTUBE_DURATIONS: &str = include_str!("queries/analytics_youtube_durations.sql");
+pub const ANALYTICS_YOUTUBE_TOP_ENGAGEMENT: &str = include_str!("queries/analytics_youtube_top_engagement.sql");
 pub const CATALOG_BEGIN: &str = include_str!("queries/catalog_begin.sql");
 pub const CATALOG_CHANGES: &str = include_str!("queries/catalog_changes.sql");
 pub const CATALOG_IS_EMPTY: &str = include_str!("queries/catalog_is_empty.sql");
@@ -28,6 +48,7 @@ pub const RUNS_COUNT: &str = include_str!("queries/runs_count.sql");
 pub const RUNS_INTERRUPT: &str = include_str!("queries/runs_interrupt.sql");
 pub const RUNS_LATEST_REQUEST: &str = include_str!("queries/runs_latest_request.sql");
 pub const RUNS_LIST: &str = include_str!("queries/runs_list.sql");
+pub const RUNS_TOTALS: &str = include_str!("queries/runs_totals.sql");
 pub const SOURCE_FILE_CHECKSUM: &str = include_str!("queries/source_file_checksum.sql");
 pub const SOURCE_FILE_RECORD: &str = include_str!("queries/source_file_record.sql");
 pub const TITLE_CATALOG_GENRES: &str = include_str!("queries/title_catalog_genres.sql");
@@ -69,6 +90,25 @@ pub const YOUTUBE_QUOTA_SPENT_SINCE: &str = include_str!("queries/youtube_quota_
 
 /// Single statements; a test prepares each one against a freshly migrated warehouse.
 pub const STATEMENTS: &[(&str, &str)] = &[
+    ("analytics_category_viewership", ANALYTICS_CATEGORY_VIEWERSHIP),
+    ("analytics_category_viewership_weekly", ANALYTICS_CATEGORY_VIEWERSHIP_WEEKLY),
+    ("analytics_engagement_vs_rank", ANALYTICS_ENGAGEMENT_VS_RANK),
+    ("analytics_genre_coverage", ANALYTICS_GENRE_COVERAGE),
+    ("analytics_genre_performance_country", ANALYTICS_GENRE_PERFORMANCE_COUNTRY),
+    ("analytics_genre_performance_global", ANALYTICS_GENRE_PERFORMANCE_GLOBAL),
+    ("analytics_regional_preferences", ANALYTICS_REGIONAL_PREFERENCES),
+    ("analytics_regional_similarity", ANALYTICS_REGIONAL_SIMILARITY),
+    ("analytics_titles_by_name", ANALYTICS_TITLES_BY_NAME),
+    ("analytics_top_titles_by_hours", ANALYTICS_TOP_TITLES_BY_HOURS),
+    ("analytics_top_titles_country", ANALYTICS_TOP_TITLES_COUNTRY),
+    ("analytics_top_titles_global", ANALYTICS_TOP_TITLES_GLOBAL),
+    ("analytics_trajectory_country", ANALYTICS_TRAJECTORY_COUNTRY),
+    ("analytics_trajectory_global", ANALYTICS_TRAJECTORY_GLOBAL),
+    ("analytics_week_range", ANALYTICS_WEEK_RANGE),
+    ("analytics_weekly_hours", ANALYTICS_WEEKLY_HOURS),
+    ("analytics_youtube_date_range", ANALYTICS_YOUTUBE_DATE_RANGE),
+    ("analytics_youtube_durations", ANALYTICS_YOUTUBE_DURATIONS),
+    ("analytics_youtube_top_engagement", ANALYTICS_YOUTUBE_TOP_ENGAGEMENT),
     ("catalog_changes", CATALOG_CHANGES),
     ("catalog_is_empty", CATALOG_IS_EMPTY),
     ("catalog_raw_replace", CATALOG_RAW_REPLACE),
@@ -90,6 +130,7 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("runs_interrupt", RUNS_INTERRUPT),
     ("runs_latest_request", RUNS_LATEST_REQUEST),
     ("runs_list", RUNS_LIST),
+    ("runs_totals", RUNS_TOTALS),
     ("source_file_checksum", SOURCE_FILE_CHECKSUM),
     ("source_file_record", SOURCE_FILE_RECORD),
     ("title_catalog_genres", TITLE_CATALOG_GENRES),
@@ -123,6 +164,7 @@ pub const STATEMENTS: &[(&str, &str)] = &[
 
 /// Multi-statement scripts, run with `execute_batch`; they take no parameters.
 pub const BATCHES: &[(&str, &str)] = &[
+    ("analytics_marts_rebuild", ANALYTICS_MARTS_REBUILD),
     ("catalog_begin", CATALOG_BEGIN),
     ("catalog_merge", CATALOG_MERGE),
     ("identity_clear", IDENTITY_CLEAR),

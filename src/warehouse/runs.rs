@@ -29,6 +29,7 @@ pub fn start(conn: &Connection, id: RunId, started_at: DateTime<Utc>) -> Result<
 pub fn finish(conn: &Connection, run: &IngestRun) -> Result<()> {
     let files = serde_json::to_string(&run.files).map_err(|e| Error::Internal(format!("run report: {e}")))?;
     let steps = serde_json::to_string(&run.steps).map_err(|e| Error::Internal(format!("run steps: {e}")))?;
+    let total = |rows: fn(&FileReport) -> u64| run.files.iter().map(rows).sum::<u64>() as i64;
     conn.execute(
         queries::RUN_FINISH,
         named_params! {
@@ -41,6 +42,10 @@ pub fn finish(conn: &Connection, run: &IngestRun) -> Result<()> {
             "quota_units": run.quota_units.map(|v| v as i64),
             "files": files,
             "steps": steps,
+            "rows_read": total(|f| f.rows_read),
+            "rows_inserted": total(|f| f.rows_inserted),
+            "rows_updated": total(|f| f.rows_updated),
+            "rows_rejected": total(|f| f.rows_rejected),
         },
     )?;
     Ok(())
@@ -81,6 +86,35 @@ pub fn list(conn: &Connection, filter: &RunFilter) -> Result<(Vec<IngestRun>, u6
         .into_iter()
         .collect::<Result<Vec<_>>>()?;
     Ok((runs, total as u64))
+}
+
+/// Runs per source and status, and the rows they read, inserted, updated and rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunTotals {
+    pub source: String,
+    pub status: String,
+    pub runs: u64,
+    pub rows_read: u64,
+    pub rows_inserted: u64,
+    pub rows_updated: u64,
+    pub rows_rejected: u64,
+}
+
+pub fn totals(conn: &Connection) -> Result<Vec<RunTotals>> {
+    let mut statement = conn.prepare_cached(queries::RUNS_TOTALS)?;
+    let rows = statement.query_map([], |row| {
+        let count = |i: usize| row.get::<_, i64>(i).map(|v| v as u64);
+        Ok(RunTotals {
+            source: row.get(0)?,
+            status: row.get(1)?,
+            runs: count(2)?,
+            rows_read: count(3)?,
+            rows_inserted: count(4)?,
+            rows_updated: count(5)?,
+            rows_rejected: count(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// When a run of `source` was last requested, if ever.
