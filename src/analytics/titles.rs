@@ -166,6 +166,14 @@ pub fn search(conn: &Connection, search: &TitleSearch<'_>) -> Result<(Vec<TitleS
     Ok((rows.collect::<Result<_, _>>()?, total as u64))
 }
 
+pub fn exists(conn: &Connection, title_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(queries::TITLE_GET)?
+        .query_row(named_params! { "title_id": title_id }, |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 pub enum Lookup {
     Found(Box<TitleDetail>),
     /// The id belonged to an entity that has since joined this (older) title.
