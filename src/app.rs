@@ -40,7 +40,7 @@ impl App {
                 (token.clone(), Some(token))
             }
         };
-        let state = AppState::new(warehouse.clone(), pipeline.clone(), &token, config.catalog.backfill_from);
+        let state = AppState::new(warehouse.clone(), pipeline.clone(), &token, &config);
         let router = api::router(state.clone(), config.request_timeout);
         let listener = TcpListener::bind(config.listen)
             .await

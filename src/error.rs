@@ -27,6 +27,8 @@ pub enum Error {
     RunNotFound(RunId),
     #[error("title {0} does not exist; find titles with GET /v1/titles?q=")]
     TitleNotFound(i64),
+    #[error("no title is named {name:?}; find titles with GET /v1/titles?q=")]
+    UnknownTitle { name: String },
     #[error("unknown source {got:?}; accepted: {accepted}", accepted = SourceId::ACCEPTED)]
     UnknownSource { got: String },
     #[error("no endpoint {method} {path}; the API is described at /openapi.json and /docs")]
@@ -101,7 +103,7 @@ impl Error {
             Error::WeekNotFound { .. } => "week_not_found",
             Error::NoData { .. } => "no_data",
             Error::RunNotFound(_) => "run_not_found",
-            Error::TitleNotFound(_) => "title_not_found",
+            Error::TitleNotFound(_) | Error::UnknownTitle { .. } => "title_not_found",
             Error::UnknownSource { .. } => "unknown_source",
             Error::RouteNotFound { .. } => "not_found",
             Error::MethodNotAllowed { .. } => "method_not_allowed",

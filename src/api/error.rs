@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::cache::Rendered;
 use crate::error::Error;
 
 /// The body of every error response.
@@ -31,6 +32,7 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::NoData { .. }
         | Error::RunNotFound(_)
         | Error::TitleNotFound(_)
+        | Error::UnknownTitle { .. }
         | Error::UnknownSource { .. }
         | Error::RouteNotFound { .. } => StatusCode::NOT_FOUND,
         Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -50,6 +52,18 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::WarehouseOpen { .. }
         | Error::Warehouse(_)
         | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// A client error as a cacheable response.
+pub fn render(err: &Error) -> Rendered {
+    let body = ErrorBody { code: err.code().to_owned(), message: err.to_string() };
+    Rendered {
+        status: status_of(err),
+        content_type: HeaderValue::from_static("application/json"),
+        disposition: None,
+        link: None,
+        body: serde_json::to_vec(&body).unwrap_or_default().into(),
     }
 }
 

@@ -2,16 +2,17 @@
 //! the same field names (taken from the row type's schema, so it exists even when there are no rows)
 //! followed by RFC 4180 records. `?format=` wins over `Accept`.
 
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, Schema};
 
+use super::cache::Rendered;
+use crate::analytics::insights::{Correlation, Coverage};
 use crate::domain::Week;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Json,
     Csv,
@@ -19,6 +20,13 @@ pub enum Format {
 
 impl Format {
     pub const ACCEPTED: &'static str = "json, csv";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
 
     pub fn negotiate(format: Option<&str>, headers: &HeaderMap) -> Result<Format> {
         if let Some(format) = format {
@@ -75,6 +83,20 @@ pub struct Meta {
     /// Paged lists: the next page, also sent as a `Link: <…>; rel="next"` header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    /// Period answers: the first and last week (or day, for YouTube) of the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub to: Option<String>,
+    /// `engagement-vs-rank`: correlations between YouTube engagement and Top 10 performance over
+    /// all the answer's titles (not only this page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlations: Option<Vec<Correlation>>,
+    /// `genre-performance`: how much of the period has a catalog genre to count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
 }
 
 impl Meta {
@@ -84,30 +106,20 @@ impl Meta {
 }
 
 /// Writes `rows` in `format`. `filename` (without extension) names the CSV download.
-pub fn respond<T: Serialize + ToSchema>(format: Format, filename: &str, rows: Vec<T>, meta: Meta) -> Result<Response> {
-    let data_version = meta.data_version;
-    let link = meta.next.as_ref().map(|next| format!("<{next}>; rel=\"next\""));
-    let mut response = match format {
-        Format::Json => axum::Json(Envelope { data: rows, meta }).into_response(),
+pub fn render<T: Serialize + ToSchema>(format: Format, filename: &str, rows: Vec<T>, meta: Meta) -> Result<Rendered> {
+    let link = meta.next.as_ref().map(|next| header_value(&format!("<{next}>; rel=\"next\""))).transpose()?;
+    let (content_type, disposition, body) = match format {
+        Format::Json => {
+            let body = serde_json::to_vec(&Envelope { data: rows, meta })
+                .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
+            (HeaderValue::from_static("application/json"), None, body)
+        }
         Format::Csv => {
-            let body = to_csv(&rows)?;
-            let disposition = format!("attachment; filename=\"{filename}.csv\"");
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                    (header::CONTENT_DISPOSITION, header_value(&disposition)?),
-                ],
-                body,
-            )
-                .into_response()
+            let disposition = header_value(&format!("attachment; filename=\"{filename}.csv\""))?;
+            (HeaderValue::from_static("text/csv; charset=utf-8"), Some(disposition), to_csv(&rows)?)
         }
     };
-    let headers = response.headers_mut();
-    headers.insert("x-data-version", HeaderValue::from(data_version));
-    if let Some(link) = link {
-        headers.insert(header::LINK, header_value(&link)?);
-    }
-    Ok(response)
+    Ok(Rendered { status: StatusCode::OK, content_type, disposition, link, body: body.into() })
 }
 
 fn header_value(text: &str) -> Result<HeaderValue> {

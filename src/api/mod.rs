@@ -1,11 +1,14 @@
 //! HTTP: the router, its middleware and the OpenAPI document, all from one place. Handlers carry
 //! `#[utoipa::path]`, so the served routes and the spec cannot disagree.
 
+pub mod analytics;
 mod auth;
+pub mod cache;
 pub mod error;
 mod extract;
 pub mod format;
 pub mod ingest;
+pub mod metrics;
 pub mod ops;
 mod params;
 pub mod state;
@@ -46,6 +49,7 @@ use crate::error::Error;
     tags(
         (name = "top10", description = "The Netflix Top 10 lists as published"),
         (name = "titles", description = "One identity per title across the Top 10, the catalog and YouTube"),
+        (name = "analytics", description = "The business questions, over a period; cached, with ETags"),
         (name = "ingest", description = "Refreshes and their history"),
         (name = "ops", description = "Health and readiness"),
     )
@@ -71,11 +75,22 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(titles::search_titles))
         .routes(routes!(titles::get_title))
         .routes(routes!(titles::list_unmatched))
+        .routes(routes!(analytics::trajectory))
+        .routes(routes!(analytics::top_titles))
+        .routes(routes!(analytics::engagement_vs_rank))
+        .routes(routes!(analytics::genre_performance))
+        .routes(routes!(analytics::regional_preferences))
+        .routes(routes!(analytics::regional_similarity))
+        .routes(routes!(analytics::category_viewership))
+        .routes(routes!(analytics::weekly_hours))
+        .routes(routes!(analytics::youtube_top_engagement))
+        .routes(routes!(analytics::youtube_duration_histogram))
         .routes(routes!(ingest::trigger_ingest))
         .routes(routes!(ingest::list_runs))
         .routes(routes!(ingest::get_run))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
+        .routes(routes!(metrics::metrics))
 }
 
 /// The OpenAPI document, as served at `/openapi.json` and committed as `openapi/openapi.json`.
@@ -103,7 +118,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(request_id))
-        .layer(middleware::from_fn(move |request: Request, next: Next| time_limit(request, next, request_timeout)));
+        .layer(middleware::from_fn(move |request: Request, next: Next| time_limit(request, next, request_timeout)))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)

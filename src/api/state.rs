@@ -5,6 +5,9 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::cache::ResponseCache;
+use super::metrics::Metrics;
+use crate::config::Config;
 use crate::pipeline::Pipeline;
 use crate::warehouse::Warehouse;
 
@@ -22,22 +25,22 @@ struct Inner {
     admin_token_digest: [u8; 32],
     shutting_down: AtomicBool,
     catalog_backfill_from: i32,
+    cache: ResponseCache,
+    metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    pub fn new(
-        warehouse: Warehouse,
-        pipeline: Pipeline,
-        admin_token: &SecretString,
-        catalog_backfill_from: i32,
-    ) -> AppState {
+    pub fn new(warehouse: Warehouse, pipeline: Pipeline, admin_token: &SecretString, config: &Config) -> AppState {
+        let metrics = Arc::new(Metrics::new());
         AppState {
             inner: Arc::new(Inner {
                 warehouse,
                 pipeline,
                 admin_token_digest: Sha256::digest(admin_token.expose_secret().as_bytes()).into(),
                 shutting_down: AtomicBool::new(false),
-                catalog_backfill_from,
+                catalog_backfill_from: config.catalog.backfill_from,
+                cache: ResponseCache::new(config.cache_max_bytes, config.cache_max_age, metrics.clone()),
+                metrics,
             }),
         }
     }
@@ -48,6 +51,14 @@ impl AppState {
 
     pub fn pipeline(&self) -> &Pipeline {
         &self.inner.pipeline
+    }
+
+    pub fn cache(&self) -> &ResponseCache {
+        &self.inner.cache
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 
     /// The default first year of a catalog backfill (`NA_CATALOG_BACKFILL_FROM`).

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::cache::CacheKey;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::{self, Envelope, Format, Meta};
@@ -63,32 +64,38 @@ pub async fn search_titles(
         return Err(Error::invalid("q", "the query has no letters or digits to search for"));
     }
     let version = state.warehouse().data_version();
-    let (search_query, search_kind) = (query.clone(), kind.clone());
-    let (rows, total) = state
-        .warehouse()
-        .with_connection(move |conn| {
-            let search = TitleSearch {
-                query: &search_query,
-                kind: search_kind.as_deref(),
-                limit: page.limit,
-                offset: page.offset,
-            };
-            titles::search(conn, &search)
+    let key = CacheKey::new("titles", format!("{query}|{kind:?}|{}|{}", page.limit, page.offset), format, version);
+    let warehouse = state.warehouse().clone();
+    state
+        .cache()
+        .serve(key, &headers, async move {
+            let (search_query, search_kind) = (query.clone(), kind.clone());
+            let (rows, total) = warehouse
+                .with_connection(move |conn| {
+                    let search = TitleSearch {
+                        query: &search_query,
+                        kind: search_kind.as_deref(),
+                        limit: page.limit,
+                        offset: page.offset,
+                    };
+                    titles::search(conn, &search)
+                })
+                .await?;
+            let mut filters = Vec::new();
+            if !raw_query.is_empty() {
+                filters.push(("q", raw_query));
+            }
+            if let Some(kind) = kind {
+                filters.push(("kind", kind));
+            }
+            let mut meta = Meta::new(rows.len(), Vec::new(), version);
+            meta.total = Some(total);
+            meta.limit = Some(page.limit);
+            meta.offset = Some(page.offset);
+            meta.next = page.next("/v1/titles", &filters, rows.len(), total);
+            format::render(format, "titles", rows, meta)
         })
-        .await?;
-    let mut filters = Vec::new();
-    if !raw_query.is_empty() {
-        filters.push(("q", raw_query));
-    }
-    if let Some(kind) = kind {
-        filters.push(("kind", kind));
-    }
-    let mut meta = Meta::new(rows.len(), Vec::new(), version);
-    meta.total = Some(total);
-    meta.limit = Some(page.limit);
-    meta.offset = Some(page.offset);
-    meta.next = page.next("/v1/titles", &filters, rows.len(), total);
-    format::respond(format, "titles", rows, meta)
+        .await
 }
 
 /// Everything the feeds say about one title: its Top 10 presence, the catalog show, YouTube videos
@@ -161,16 +168,22 @@ pub async fn list_unmatched(
         }
     };
     let version = state.warehouse().data_version();
-    let filter = source.clone();
-    let (rows, total) = state
-        .warehouse()
-        .with_connection(move |conn| titles::unmatched(conn, filter.as_deref(), page.limit, page.offset))
-        .await?;
-    let mut meta = Meta::new(rows.len(), Vec::new(), version);
-    meta.total = Some(total);
-    meta.limit = Some(page.limit);
-    meta.offset = Some(page.offset);
-    let filters: Vec<(&str, String)> = source.map(|s| ("source", s)).into_iter().collect();
-    meta.next = page.next("/v1/quality/unmatched", &filters, rows.len(), total);
-    format::respond(format, "unmatched", rows, meta)
+    let key = CacheKey::new("unmatched", format!("{source:?}|{}|{}", page.limit, page.offset), format, version);
+    let warehouse = state.warehouse().clone();
+    state
+        .cache()
+        .serve(key, &headers, async move {
+            let filter = source.clone();
+            let (rows, total) = warehouse
+                .with_connection(move |conn| titles::unmatched(conn, filter.as_deref(), page.limit, page.offset))
+                .await?;
+            let mut meta = Meta::new(rows.len(), Vec::new(), version);
+            meta.total = Some(total);
+            meta.limit = Some(page.limit);
+            meta.offset = Some(page.offset);
+            let filters: Vec<(&str, String)> = source.map(|s| ("source", s)).into_iter().collect();
+            meta.next = page.next("/v1/quality/unmatched", &filters, rows.len(), total);
+            format::render(format, "unmatched", rows, meta)
+        })
+        .await
 }

@@ -6,6 +6,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::cache::CacheKey;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::{self, Envelope, Format, Meta};
@@ -85,16 +86,22 @@ pub async fn global_top10(
     let selector = params::week(params.week.as_deref())?;
     let category = params::category(params.category.as_deref(), List::Global)?;
     let version = state.warehouse().data_version();
-    let (week, rows) = state
-        .warehouse()
-        .with_connection(move |conn| {
-            let week = queries::resolve_global_week(conn, selector)?;
-            Ok((week, queries::global_week(conn, week, category)?))
+    let key = CacheKey::new("top10_global", format!("{selector:?}|{category:?}"), format, version);
+    let warehouse = state.warehouse().clone();
+    state
+        .cache()
+        .serve(key, &headers, async move {
+            let (week, rows) = warehouse
+                .with_connection(move |conn| {
+                    let week = queries::resolve_global_week(conn, selector)?;
+                    Ok((week, queries::global_week(conn, week, category)?))
+                })
+                .await?;
+            let mut meta = Meta::new(rows.len(), vec![week], version);
+            meta.category = category.map(|c| c.as_str().to_owned());
+            format::render(format, &format!("top10-global-{week}"), rows, meta)
         })
-        .await?;
-    let mut meta = Meta::new(rows.len(), vec![week], version);
-    meta.category = category.map(|c| c.as_str().to_owned());
-    format::respond(format, &format!("top10-global-{week}"), rows, meta)
+        .await
 }
 
 /// One week's Top 10 in one country: films and TV, ten each. Countries have no hours or views.
@@ -126,17 +133,23 @@ pub async fn country_top10(
     let selector = params::week(params.week.as_deref())?;
     let category = params::category(params.category.as_deref(), List::Countries)?;
     let version = state.warehouse().data_version();
-    let (week, rows) = state
-        .warehouse()
-        .with_connection(move |conn| {
-            let week = queries::resolve_country_week(conn, country, selector)?;
-            Ok((week, queries::country_week(conn, country, week, category)?))
+    let key = CacheKey::new("top10_country", format!("{country}|{selector:?}|{category:?}"), format, version);
+    let warehouse = state.warehouse().clone();
+    state
+        .cache()
+        .serve(key, &headers, async move {
+            let (week, rows) = warehouse
+                .with_connection(move |conn| {
+                    let week = queries::resolve_country_week(conn, country, selector)?;
+                    Ok((week, queries::country_week(conn, country, week, category)?))
+                })
+                .await?;
+            let mut meta = Meta::new(rows.len(), vec![week], version);
+            meta.category = category.map(|c| c.as_str().to_owned());
+            meta.country_iso2 = Some(country.to_string());
+            format::render(format, &format!("top10-{country}-{week}"), rows, meta)
         })
-        .await?;
-    let mut meta = Meta::new(rows.len(), vec![week], version);
-    meta.category = category.map(|c| c.as_str().to_owned());
-    meta.country_iso2 = Some(country.to_string());
-    format::respond(format, &format!("top10-{country}-{week}"), rows, meta)
+        .await
 }
 
 /// The all-time most popular titles: ranked by views in their first 91 days.
@@ -159,10 +172,17 @@ pub async fn most_popular(
     let format = Format::negotiate(params.format.as_deref(), &headers)?;
     let category = params::category(params.category.as_deref(), List::MostPopular)?;
     let version = state.warehouse().data_version();
-    let rows = state.warehouse().with_connection(move |conn| queries::most_popular(conn, category)).await?;
-    let mut meta = Meta::new(rows.len(), Vec::new(), version);
-    meta.category = category.map(|c| c.as_str().to_owned());
-    format::respond(format, "top10-most-popular", rows, meta)
+    let key = CacheKey::new("top10_most_popular", format!("{category:?}"), format, version);
+    let warehouse = state.warehouse().clone();
+    state
+        .cache()
+        .serve(key, &headers, async move {
+            let rows = warehouse.with_connection(move |conn| queries::most_popular(conn, category)).await?;
+            let mut meta = Meta::new(rows.len(), Vec::new(), version);
+            meta.category = category.map(|c| c.as_str().to_owned());
+            format::render(format, "top10-most-popular", rows, meta)
+        })
+        .await
 }
 
 /// Every week the warehouse holds, newest first, with how many lists it has.
@@ -184,9 +204,16 @@ pub async fn list_weeks(
 ) -> Result<Response> {
     let format = Format::negotiate(params.format.as_deref(), &headers)?;
     let version = state.warehouse().data_version();
-    let rows = state.warehouse().with_connection(queries::weeks).await?;
-    let meta = Meta::new(rows.len(), Vec::new(), version);
-    format::respond(format, "weeks", rows, meta)
+    let key = CacheKey::new("weeks", String::new(), format, version);
+    let warehouse = state.warehouse().clone();
+    state
+        .cache()
+        .serve(key, &headers, async move {
+            let rows = warehouse.with_connection(queries::weeks).await?;
+            let meta = Meta::new(rows.len(), Vec::new(), version);
+            format::render(format, "weeks", rows, meta)
+        })
+        .await
 }
 
 /// Every country with Top 10 lists: code, English name and the weeks covered.
@@ -208,7 +235,14 @@ pub async fn list_countries(
 ) -> Result<Response> {
     let format = Format::negotiate(params.format.as_deref(), &headers)?;
     let version = state.warehouse().data_version();
-    let rows = state.warehouse().with_connection(queries::countries).await?;
-    let meta = Meta::new(rows.len(), Vec::new(), version);
-    format::respond(format, "countries", rows, meta)
+    let key = CacheKey::new("countries", String::new(), format, version);
+    let warehouse = state.warehouse().clone();
+    state
+        .cache()
+        .serve(key, &headers, async move {
+            let rows = warehouse.with_connection(queries::countries).await?;
+            let meta = Meta::new(rows.len(), Vec::new(), version);
+            format::render(format, "countries", rows, meta)
+        })
+        .await
 }

@@ -1,0 +1,180 @@
+//! `/metrics` in the Prometheus (OpenMetrics) text format: requests and latencies per route and
+//! status, the response cache, and ingestion runs and rows by source and outcome. Run counts come
+//! from the run records at scrape time, so they survive restarts and count CLI runs too.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use super::state::AppState;
+use crate::error::{Error, Result};
+use crate::warehouse::runs::{self, RunTotals};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    method: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+    method: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    result: &'static str,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    cache: Family<CacheLabels, Counter>,
+    cache_entries: Gauge,
+    cache_bytes: Gauge,
+    data_version: Gauge,
+    runs: std::sync::Arc<RunCollector>,
+}
+
+/// Ingestion runs and rows as of the last scrape.
+#[derive(Debug, Default)]
+struct RunCollector {
+    totals: Mutex<Vec<RunTotals>>,
+}
+
+impl Collector for RunCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> std::result::Result<(), std::fmt::Error> {
+        let totals = self.totals.lock().expect("run totals lock");
+        let runs = ConstCounter::new(0u64);
+        let mut family = encoder.encode_descriptor(
+            "netflix_analytics_ingest_runs",
+            "Ingestion runs by source and status",
+            None,
+            runs.metric_type(),
+        )?;
+        for t in totals.iter() {
+            let labels = vec![("source", t.source.clone()), ("status", t.status.clone())];
+            ConstCounter::new(t.runs).encode(family.encode_family(&labels)?)?;
+        }
+        let mut family = encoder.encode_descriptor(
+            "netflix_analytics_ingest_rows",
+            "Rows processed by ingestion runs, by source, run status and what happened to them",
+            None,
+            runs.metric_type(),
+        )?;
+        for t in totals.iter() {
+            for (kind, value) in [
+                ("read", t.rows_read),
+                ("inserted", t.rows_inserted),
+                ("updated", t.rows_updated),
+                ("rejected", t.rows_rejected),
+            ] {
+                let labels =
+                    vec![("source", t.source.clone()), ("status", t.status.clone()), ("kind", kind.to_owned())];
+                ConstCounter::new(value).encode(family.encode_family(&labels)?)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("netflix_analytics");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register("http_requests", "HTTP requests by route, method and status", requests.clone());
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            // 0.1 ms to about 13 s.
+            Histogram::new(exponential_buckets(0.0001, 2.0, 18))
+        });
+        registry.register("http_request_duration_seconds", "HTTP request latency by route and method", latency.clone());
+        let cache = Family::<CacheLabels, Counter>::default();
+        registry.register(
+            "cache_requests",
+            "Cacheable requests by outcome: hit, miss (computed) or not_modified (304)",
+            cache.clone(),
+        );
+        let cache_entries = Gauge::default();
+        registry.register("cache_entries", "Responses held in the cache", cache_entries.clone());
+        let cache_bytes = Gauge::default();
+        registry.register("cache_bytes", "Bytes of responses held in the cache", cache_bytes.clone());
+        let data_version = Gauge::default();
+        registry.register("data_version", "The warehouse's data version", data_version.clone());
+        let runs = std::sync::Arc::new(RunCollector::default());
+        registry.register_collector(Box::new(runs.clone()));
+        Metrics { registry, requests, latency, cache, cache_entries, cache_bytes, data_version, runs }
+    }
+
+    pub fn cache_hit(&self) {
+        self.cache.get_or_create(&CacheLabels { result: "hit" }).inc();
+    }
+
+    pub fn cache_miss(&self) {
+        self.cache.get_or_create(&CacheLabels { result: "miss" }).inc();
+    }
+
+    pub fn cache_not_modified(&self) {
+        self.cache.get_or_create(&CacheLabels { result: "not_modified" }).inc();
+    }
+
+    fn observe(&self, route: String, method: String, status: StatusCode, seconds: f64) {
+        self.requests
+            .get_or_create(&RequestLabels { route: route.clone(), method: method.clone(), status: status.as_u16() })
+            .inc();
+        self.latency.get_or_create(&RouteLabels { route, method }).observe(seconds);
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        Metrics::new()
+    }
+}
+
+/// Middleware: counts and times every request under its route template, so ids in paths do not
+/// multiply the series.
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    state.metrics().observe(route, method, response.status(), started.elapsed().as_secs_f64());
+    response
+}
+
+/// Prometheus metrics.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "ops",
+    responses((status = 200, description = "OpenMetrics text", content_type = "application/openmetrics-text", body = String))
+)]
+pub async fn metrics(State(state): State<AppState>) -> Result<Response> {
+    let totals = state.warehouse().with_connection(runs::totals).await?;
+    *state.metrics().runs.totals.lock().expect("run totals lock") = totals;
+    let (entries, bytes) = state.cache().size().await;
+    let metrics = state.metrics();
+    metrics.cache_entries.set(entries as i64);
+    metrics.cache_bytes.set(bytes as i64);
+    metrics.data_version.set(state.warehouse().data_version() as i64);
+    let mut text = String::new();
+    prometheus_client::encoding::text::encode(&mut text, &metrics.registry)
+        .map_err(|e| Error::Internal(format!("encoding metrics: {e}")))?;
+    let content_type = HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8");
+    Ok(([(header::CONTENT_TYPE, content_type)], text).into_response())
+}
