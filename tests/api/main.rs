@@ -1,6 +1,7 @@
 //! Integration tests: the real service on a random port, a temporary warehouse, feeds served from a
 //! local HTTP server. One test binary, so the bundled DuckDB is linked once.
 
+mod analytics;
 mod apis;
 mod atomicity;
 mod auth;
@@ -12,6 +13,7 @@ mod ingest_runs;
 mod openapi;
 mod ops;
 mod real_data;
+mod scenario;
 mod titles_identity;
 mod top10_queries;
 mod youtube_feed;

@@ -346,3 +346,55 @@ async fn the_real_catalog_links_to_the_real_top10_at_a_measured_match_rate() {
         "titles that charted by the snapshot date and are in it should match: {matched_early} of {early_in_catalog}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analytics_on_the_real_files_agree_with_the_files() {
+    let Some(dir) = shared_top10() else { return };
+    let base = url::Url::from_directory_path(&dir).unwrap();
+    let app = spawn_app(base.as_str()).await;
+    app.ingest_ok("top10").await;
+    let global = rows(&read(&dir, "all-weeks-global.tsv"));
+    let countries = rows(&read(&dir, "all-weeks-countries.tsv"));
+    let (from, to) = ("2022-01-02", "2022-12-25");
+    let in_2022 = |r: &&BTreeMap<String, String>| r["week"].as_str() >= from && r["week"].as_str() <= to;
+
+    // The English series with the most hours in 2022.
+    let mut hours: BTreeMap<&str, i64> = BTreeMap::new();
+    for r in global.iter().filter(in_2022).filter(|r| r["category"] == "TV (English)") {
+        *hours.entry(r["show_title"].as_str()).or_default() += r["weekly_hours_viewed"].parse::<i64>().unwrap();
+    }
+    let (top_title, top_hours) = hours.iter().max_by_key(|(_, h)| **h).unwrap();
+    let (_, body) =
+        app.get_json(&format!("/v1/analytics/top-titles?from={from}&to={to}&category=tv-english&limit=1")).await;
+    assert_eq!(body["data"][0]["title"], *top_title);
+    assert_eq!(body["data"][0]["hours_viewed"], *top_hours);
+
+    // Hours per category over the year.
+    let (_, body) = app.get_json(&format!("/v1/analytics/category-viewership?from={from}&to={to}")).await;
+    for row in body["data"].as_array().unwrap() {
+        let expected: i64 = global
+            .iter()
+            .filter(in_2022)
+            .filter(|r| r["category"] == row["category"])
+            .map(|r| r["weekly_hours_viewed"].parse::<i64>().unwrap())
+            .sum();
+        assert_eq!(row["hours_viewed"], expected, "{row}");
+    }
+
+    // How alike the US and British lists were in early 2022.
+    let (from, to) = ("2022-01-02", "2022-03-27");
+    let titles_of = |iso: &str| -> BTreeSet<(String, String)> {
+        countries
+            .iter()
+            .filter(|r| r["country_iso2"] == iso && r["week"].as_str() >= from && r["week"].as_str() <= to)
+            .map(|r| (r["show_title"].to_lowercase(), r["category"].clone()))
+            .collect()
+    };
+    let (us, gb) = (titles_of("US"), titles_of("GB"));
+    let jaccard = us.intersection(&gb).count() as f64 / us.union(&gb).count() as f64;
+    let (_, body) = app.get_json(&format!("/v1/analytics/regional-similarity?from={from}&to={to}&limit=10000")).await;
+    let pair =
+        body["data"].as_array().unwrap().iter().find(|r| r["country_a"] == "GB" && r["country_b"] == "US").unwrap();
+    assert!((pair["jaccard"].as_f64().unwrap() - jaccard).abs() < 0.01, "{pair} vs {jaccard}");
+    assert_eq!(body["meta"]["total"], 94 * 93, "every ordered pair of the 94 countries listed then");
+}
