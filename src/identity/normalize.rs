@@ -60,6 +60,22 @@ static DECORATION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a valid pattern")
 });
 
+/// Whole segments that name the channel or call to action, not a show: "Netflix India",
+/// "Watch Now". They are dropped before word-level decorations are, or "Netflix India" would leave
+/// "India" behind (which is also a title: on the real Netflix India export that matched 1,561 clips).
+static CHANNEL_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            netflix(?:\s+\w+)?
+          | (?:watch|streaming|stream)\s+(?:now|today|free)
+          | now\s+(?:streaming|on\s+netflix)
+          | only\s+on\s+netflix
+          | coming\s+soon
+        )$",
+    )
+    .expect("a valid pattern")
+});
+
 static YEAR_IN_PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(\d{4}\)").expect("a valid pattern"));
 
 /// The show names a YouTube video title may carry, most likely first:
@@ -68,6 +84,9 @@ static YEAR_IN_PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(\d{4}\)
 pub fn video_candidates(title: &str) -> Vec<String> {
     let mut candidates: Vec<String> = Vec::new();
     for segment in title.split('|') {
+        if CHANNEL_SEGMENT.is_match(segment.trim()) {
+            continue;
+        }
         let without_year = YEAR_IN_PARENS.replace_all(segment, " ");
         let without_decoration = DECORATION.replace_all(&without_year, " ");
         let trimmed = without_decoration
@@ -120,5 +139,9 @@ mod tests {
         assert_eq!(video_candidates("Official Trailer | Night Train (2021) | Netflix"), ["night train"]);
         assert_eq!(video_candidates("Night Train - Final Trailer"), ["night train"]);
         assert!(video_candidates("Official Trailer | Netflix").is_empty());
+        assert_eq!(
+            video_candidates("Meet The Real Honey Singh | Yo Yo Honey Singh: Famous | Watch Now | Netflix India"),
+            ["meet the real honey singh", "yo yo honey singh famous"]
+        );
     }
 }
