@@ -146,7 +146,10 @@ mod tests {
     }
 
     fn sql_files(folder: &str) -> Vec<String> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        // Read at run time: with a shared CARGO_TARGET_DIR, cargo may reuse a test binary built
+        // from another clone, whose compile-time path would point at that clone's files.
+        let root = std::env::var_os("CARGO_MANIFEST_DIR").expect("tests run under cargo");
+        let dir = Path::new(&root).join(folder);
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

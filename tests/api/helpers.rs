@@ -15,6 +15,12 @@ use tokio::sync::oneshot;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// The checkout under test. Read at run time: with a shared CARGO_TARGET_DIR, cargo may reuse a
+/// test binary built from another clone, whose compile-time path would point at that clone.
+pub fn project_root() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").expect("tests run under cargo").into()
+}
+
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
 pub struct TestApp {

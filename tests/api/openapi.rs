@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::helpers::{Top10Feed, spawn_app};
 
 fn committed_path() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.json")
+    crate::helpers::project_root().join("openapi/openapi.json")
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::helpers::{TestApp, Top10Feed, spawn_app};
 fn shared_top10() -> Option<PathBuf> {
     let data = std::env::var_os("NA_SHARED_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+        .unwrap_or_else(|| crate::helpers::project_root().join("../shared/data"));
     let dir = data.join("netflix-top10");
     if dir.join("all-weeks-global.tsv").is_file() {
         return Some(dir);
