@@ -101,22 +101,36 @@ fn page_of<T>(rows: Vec<T>, page: Page) -> (Vec<T>, u64) {
     (rows, total)
 }
 
-fn paged_meta(rows: usize, total: u64, page: Page, period: Option<Period>, version: u64) -> Meta {
-    let mut meta = Meta::new(rows, Vec::new(), version);
+/// What one page of an answer over a period (weeks, or days of publication) says about itself,
+/// with the link to the next page. The link names the resolved period, not the defaults asked for,
+/// so later pages answer the same question even after a refresh adds weeks; `filters` are the
+/// other parameters it repeats.
+fn page_meta<D: std::fmt::Display>(
+    path: &str,
+    (from, to): (D, D),
+    filters: Vec<(&'static str, String)>,
+    page: Page,
+    shown: usize,
+    total: u64,
+    version: u64,
+) -> Meta {
+    let (from, to) = (from.to_string(), to.to_string());
+    let mut meta = Meta::new(shown, Vec::new(), version);
     meta.total = Some(total);
     meta.limit = Some(page.limit);
     meta.offset = Some(page.offset);
-    if let Some(period) = period {
-        meta.from = Some(period.from.to_string());
-        meta.to = Some(period.to.to_string());
-    }
+    meta.from = Some(from.clone());
+    meta.to = Some(to.clone());
+    let mut query = vec![("from", from), ("to", to)];
+    query.extend(filters);
+    meta.next = page.next(path, &query, shown, total);
     meta
 }
 
-fn region_filter(region: Region) -> Option<(&'static str, String)> {
+fn region_filter(region: Region) -> Vec<(&'static str, String)> {
     match region {
-        Region::Global => None,
-        Region::Country(code) => Some(("region", code.to_string())),
+        Region::Global => Vec::new(),
+        Region::Country(code) => vec![("region", code.to_string())],
     }
 }
 
@@ -193,18 +207,19 @@ pub async fn top_titles(
                     Ok((period, rows, total))
                 })
                 .await?;
-            let mut meta = paged_meta(rows.len(), total, page, Some(period), version);
+            let mut filters = region_filter(region);
+            filters.push(("order", order.as_str().to_owned()));
+            filters.extend(category.map(|c| ("category", c.slug().to_owned())));
+            let mut meta = page_meta(
+                "/v1/analytics/top-titles",
+                (period.from, period.to),
+                filters,
+                page,
+                rows.len(),
+                total,
+                version,
+            );
             meta.category = category.map(|c| c.as_str().to_owned());
-            let mut filters: Vec<(&str, String)> = region_filter(region).into_iter().collect();
-            filters.extend([
-                ("from", period.from.to_string()),
-                ("to", period.to.to_string()),
-                ("order", order.as_str().to_owned()),
-            ]);
-            if let Some(category) = category {
-                filters.push(("category", category.slug().to_owned()));
-            }
-            meta.next = page.next("/v1/analytics/top-titles", &filters, rows.len(), total);
             format::render(format, "top-titles", rows, meta)
         })
         .await
@@ -272,10 +287,9 @@ pub async fn trajectory(
                 })
                 .await?;
             let (rows, total) = page_of(rows, page);
-            let mut meta = paged_meta(rows.len(), total, page, Some(period), version);
-            let mut filters: Vec<(&str, String)> = region_filter(region).into_iter().collect();
-            filters.extend([("from", period.from.to_string()), ("to", period.to.to_string())]);
-            meta.next = page.next(&format!("/v1/titles/{id}/trajectory"), &filters, rows.len(), total);
+            let path = format!("/v1/titles/{id}/trajectory");
+            let meta =
+                page_meta(&path, (period.from, period.to), region_filter(region), page, rows.len(), total, version);
             format::render(format, &format!("title-{id}-trajectory"), rows, meta)
         })
         .await
@@ -344,14 +358,18 @@ pub async fn engagement_vs_rank(
                 })
                 .await?;
             let (rows, total) = page_of(rows, page);
-            let mut meta = paged_meta(rows.len(), total, page, Some(period), version);
+            let filters = category.map(|c| ("category", c.slug().to_owned())).into_iter().collect();
+            let mut meta = page_meta(
+                "/v1/analytics/engagement-vs-rank",
+                (period.from, period.to),
+                filters,
+                page,
+                rows.len(),
+                total,
+                version,
+            );
             meta.category = category.map(|c| c.as_str().to_owned());
             meta.correlations = Some(correlations);
-            let mut filters = vec![("from", period.from.to_string()), ("to", period.to.to_string())];
-            if let Some(category) = category {
-                filters.push(("category", category.slug().to_owned()));
-            }
-            meta.next = page.next("/v1/analytics/engagement-vs-rank", &filters, rows.len(), total);
             format::render(format, "engagement-vs-rank", rows, meta)
         })
         .await
@@ -419,11 +437,10 @@ pub async fn genre_performance(
                 })
                 .await?;
             let (rows, total) = page_of(rows, page);
-            let mut meta = paged_meta(rows.len(), total, page, Some(period), version);
+            let path = "/v1/analytics/genre-performance";
+            let mut meta =
+                page_meta(path, (period.from, period.to), region_filter(region), page, rows.len(), total, version);
             meta.coverage = Some(coverage);
-            let mut filters: Vec<(&str, String)> = region_filter(region).into_iter().collect();
-            filters.extend([("from", period.from.to_string()), ("to", period.to.to_string())]);
-            meta.next = page.next("/v1/analytics/genre-performance", &filters, rows.len(), total);
             format::render(format, "genre-performance", rows, meta)
         })
         .await
@@ -484,9 +501,8 @@ pub async fn regional_preferences(
                 })
                 .await?;
             let (rows, total) = page_of(rows, page);
-            let mut meta = paged_meta(rows.len(), total, page, Some(period), version);
-            let filters = [("from", period.from.to_string()), ("to", period.to.to_string())];
-            meta.next = page.next("/v1/analytics/regional-preferences", &filters, rows.len(), total);
+            let path = "/v1/analytics/regional-preferences";
+            let meta = page_meta(path, (period.from, period.to), Vec::new(), page, rows.len(), total, version);
             format::render(format, "regional-preferences", rows, meta)
         })
         .await
@@ -533,9 +549,8 @@ pub async fn regional_similarity(
                     Ok((period, rows, total))
                 })
                 .await?;
-            let mut meta = paged_meta(rows.len(), total, page, Some(period), version);
-            let filters = [("from", period.from.to_string()), ("to", period.to.to_string())];
-            meta.next = page.next("/v1/analytics/regional-similarity", &filters, rows.len(), total);
+            let path = "/v1/analytics/regional-similarity";
+            let meta = page_meta(path, (period.from, period.to), Vec::new(), page, rows.len(), total, version);
             format::render(format, "regional-similarity", rows, meta)
         })
         .await
@@ -599,13 +614,7 @@ pub async fn category_viewership(
     state
         .cache()
         .serve(key, &headers, async move {
-            let filters = |period: Period| {
-                let mut filters = vec![("from", period.from.to_string()), ("to", period.to.to_string())];
-                if weekly {
-                    filters.push(("interval", "week".to_owned()));
-                }
-                filters
-            };
+            let path = "/v1/analytics/category-viewership";
             if weekly {
                 let (period, rows) = warehouse
                     .with_connection(move |conn| {
@@ -614,8 +623,8 @@ pub async fn category_viewership(
                     })
                     .await?;
                 let (rows, total) = page_of(rows, page);
-                let mut meta = paged_meta(rows.len(), total, page, Some(period), version);
-                meta.next = page.next("/v1/analytics/category-viewership", &filters(period), rows.len(), total);
+                let filters = vec![("interval", "week".to_owned())];
+                let meta = page_meta(path, (period.from, period.to), filters, page, rows.len(), total, version);
                 format::render(format, "category-viewership-weekly", rows, meta)
             } else {
                 let (period, rows) = warehouse
@@ -625,8 +634,7 @@ pub async fn category_viewership(
                     })
                     .await?;
                 let (rows, total) = page_of(rows, page);
-                let mut meta = paged_meta(rows.len(), total, page, Some(period), version);
-                meta.next = page.next("/v1/analytics/category-viewership", &filters(period), rows.len(), total);
+                let meta = page_meta(path, (period.from, period.to), Vec::new(), page, rows.len(), total, version);
                 format::render(format, "category-viewership", rows, meta)
             }
         })
@@ -799,12 +807,9 @@ pub async fn youtube_top_engagement(
                     Ok(((from, to), rows, total))
                 })
                 .await?;
-            let mut meta = paged_meta(rows.len(), total, page, None, version);
-            meta.from = Some(days.0.to_string());
-            meta.to = Some(days.1.to_string());
-            let filters =
-                [("from", days.0.to_string()), ("to", days.1.to_string()), ("metric", metric.as_str().to_owned())];
-            meta.next = page.next("/v1/analytics/youtube/top-engagement", &filters, rows.len(), total);
+            let path = "/v1/analytics/youtube/top-engagement";
+            let filters = vec![("metric", metric.as_str().to_owned())];
+            let meta = page_meta(path, days, filters, page, rows.len(), total, version);
             format::render(format, "youtube-top-engagement", rows, meta)
         })
         .await
