@@ -187,6 +187,15 @@ pub struct FileReport {
     pub error: Option<String>,
 }
 
+impl FileReport {
+    /// Marks this file as the one that made the run fail, with the reason; hands the error back.
+    pub fn fail<E: std::fmt::Display>(&mut self, err: E) -> E {
+        self.status = Some(FileStatus::Failed);
+        self.error = Some(err.to_string());
+        err
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RejectedRow {
     /// 1-based line number in the file; the header is line 1.

@@ -8,7 +8,7 @@ use chrono::{Datelike, Utc};
 use sha2::{Digest, Sha256};
 
 use super::{CatalogMode, Refreshed, RunContext, Settings, identity};
-use crate::domain::{FileReport, FileStatus, RejectedRow};
+use crate::domain::{FileReport, RejectedRow};
 use crate::error::{Error, Result};
 use crate::sources::api::CallStats;
 use crate::sources::catalog::{CatalogClient, CatalogPage, CatalogQuery, Show, ShowType, shows_in};
@@ -67,9 +67,7 @@ pub async fn refresh(
         report.requests = Some(stats.requests);
         report.retries = Some(stats.retries);
         if let Err(err) = crawled {
-            report.status = Some(FileStatus::Failed);
-            report.error = Some(err.to_string());
-            return Err(err);
+            return Err(report.fail(err));
         }
     }
     report.bytes = pages.iter().map(|p| p.body.len() as u64).sum();
@@ -122,19 +120,9 @@ pub async fn refresh(
             Ok((changes, data_version))
         })
         .await;
-    let (changes, data_version) = match changes {
-        Ok(done) => done,
-        Err(err) => {
-            report.status = Some(FileStatus::Failed);
-            report.error = Some(err.to_string());
-            return Err(err);
-        }
-    };
-    report.status = Some(FileStatus::Loaded);
-    report.rows_inserted = changes.inserted;
-    report.rows_updated = changes.updated;
+    let (changes, data_version) = changes.map_err(|err| report.fail(err))?;
     // Duplicates across pages count as read once each but are stored once.
-    report.rows_unchanged = accepted - changes.inserted - changes.updated;
+    super::record_loaded(report, changes, accepted);
     Ok(Refreshed { data_version, changed: changes.any() })
 }
 

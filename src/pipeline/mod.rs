@@ -92,6 +92,15 @@ pub struct Refreshed {
     pub changed: bool,
 }
 
+/// Records a committed load of an API source: the `accepted` rows it wrote are inserted, updated,
+/// or otherwise unchanged.
+fn record_loaded(report: &mut FileReport, changes: load::Changes, accepted: u64) {
+    report.status = Some(FileStatus::Loaded);
+    report.rows_inserted = changes.inserted;
+    report.rows_updated = changes.updated;
+    report.rows_unchanged = accepted - changes.inserted - changes.updated;
+}
+
 impl Pipeline {
     pub fn new(warehouse: Warehouse, config: &Config) -> Result<Pipeline> {
         // Downloads sit next to the warehouse: same disk, and not a small tmpfs.

@@ -33,11 +33,7 @@ pub async fn refresh(
                 report.sha256 = Some(download.sha256.clone());
                 downloads.push((file, download));
             }
-            Err(err) => {
-                report.status = Some(FileStatus::Failed);
-                report.error = Some(err.to_string());
-                return Err(err);
-            }
+            Err(err) => return Err(report.fail(err)),
         }
     }
 
@@ -88,11 +84,7 @@ impl LoadJob {
                     changed |= changes.any();
                     report.status = Some(FileStatus::Loaded);
                 }
-                Err(err) => {
-                    report.status = Some(FileStatus::Failed);
-                    report.error = Some(err.to_string());
-                    return Err(err);
-                }
+                Err(err) => return Err(report.fail(err)),
             }
             load::record_loaded_file(
                 &tx,

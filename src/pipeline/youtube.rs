@@ -9,7 +9,7 @@ use chrono_tz::America::Los_Angeles;
 use sha2::{Digest, Sha256};
 
 use super::{Refreshed, RunContext, Settings, identity};
-use crate::domain::{FileReport, FileStatus, RejectedRow};
+use crate::domain::{FileReport, RejectedRow};
 use crate::error::{Error, Result};
 use crate::sources::youtube::{Crawl, Video, YouTubeClient};
 use crate::warehouse::load;
@@ -46,9 +46,7 @@ pub async fn refresh(
     report.bytes = crawl.responses.iter().map(|r| r.body.len() as u64).sum();
     report.note = crawl.stopped_for_budget.clone();
     if let Err(err) = crawled {
-        report.status = Some(FileStatus::Failed);
-        report.error = Some(err.to_string());
-        return Err(err);
+        return Err(report.fail(err));
     }
 
     let mut videos: Vec<Video> = Vec::new();
@@ -104,18 +102,8 @@ pub async fn refresh(
             Ok((changes, data_version))
         })
         .await;
-    let (changes, data_version) = match loaded {
-        Ok(done) => done,
-        Err(err) => {
-            report.status = Some(FileStatus::Failed);
-            report.error = Some(err.to_string());
-            return Err(err);
-        }
-    };
-    report.status = Some(FileStatus::Loaded);
-    report.rows_inserted = changes.inserted;
-    report.rows_updated = changes.updated;
-    report.rows_unchanged = accepted - changes.inserted - changes.updated;
+    let (changes, data_version) = loaded.map_err(|err| report.fail(err))?;
+    super::record_loaded(report, changes, accepted);
     Ok(Refreshed { data_version, changed: true })
 }
 
