@@ -22,35 +22,24 @@ use netflix_analytics::warehouse::youtube::YouTubeLoad;
 use netflix_analytics::warehouse::{Warehouse, load};
 use netflix_analytics::{Config, telemetry};
 
+/// Builds a benchmark warehouse from the real data.
+#[derive(clap::Parser)]
 struct Args {
+    /// The shared data folder (holds netflix-top10/, catalog/, youtube/).
+    #[arg(long)]
     shared: PathBuf,
+    /// The warehouse file to create.
+    #[arg(long)]
     warehouse: PathBuf,
+    /// How many copies of the countries file to load.
+    #[arg(long, default_value_t = 1)]
     scale: usize,
-}
-
-fn args() -> anyhow::Result<Args> {
-    let mut args = std::env::args().skip(1);
-    let (mut shared, mut warehouse, mut scale) = (None, None, 1);
-    while let Some(flag) = args.next() {
-        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--shared" => shared = Some(PathBuf::from(value)),
-            "--warehouse" => warehouse = Some(PathBuf::from(value)),
-            "--scale" => scale = value.parse().context("--scale takes a whole number")?,
-            other => bail!("unknown flag {other}; accepted: --shared, --warehouse, --scale"),
-        }
-    }
-    Ok(Args {
-        shared: shared.context("--shared is required")?,
-        warehouse: warehouse.context("--warehouse is required")?,
-        scale,
-    })
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init(netflix_analytics::config::LogFormat::Text);
-    let args = args()?;
+    let args = <Args as clap::Parser>::parse();
     let feeds = tempfile::tempdir()?;
     let top10 = args.shared.join("netflix-top10");
     std::fs::copy(top10.join("all-weeks-global.tsv"), feeds.path().join("all-weeks-global.tsv"))?;

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use duckdb::Connection;
 use netflix_analytics::analytics::insights::{self, EngagementMetric, Period, Region, TitleOrder};
 use netflix_analytics::analytics::{titles, top10};
@@ -14,18 +14,20 @@ use netflix_analytics::domain::CountryCode;
 
 type Work = Box<dyn Fn(&Connection) -> netflix_analytics::Result<usize>>;
 
+/// Runs each analytics endpoint's queries in-process and prints their latencies.
+#[derive(clap::Parser)]
+struct Args {
+    /// The warehouse file, as bench_prepare built it.
+    #[arg(long)]
+    warehouse: String,
+    /// How long to repeat each endpoint's queries.
+    #[arg(long, default_value_t = 3.0)]
+    seconds: f64,
+}
+
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let (mut warehouse, mut seconds) = (None, 3.0);
-    while let Some(flag) = args.next() {
-        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--warehouse" => warehouse = Some(value),
-            "--seconds" => seconds = value.parse()?,
-            other => bail!("unknown flag {other}; accepted: --warehouse, --seconds"),
-        }
-    }
-    let conn = Connection::open(warehouse.context("--warehouse is required")?)?;
+    let Args { warehouse, seconds } = clap::Parser::parse();
+    let conn = Connection::open(warehouse)?;
     let period = |conn: &Connection| -> netflix_analytics::Result<Period> {
         let (from, to) = insights::weeks_held(conn)?.expect("a loaded warehouse");
         Ok(Period { from, to })
