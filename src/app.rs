@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 
 use crate::api::{self, AppState};
+use crate::server;
 use crate::config::Config;
 use crate::demo;
 use crate::domain::{SourceId, Trigger};
@@ -22,6 +23,7 @@ pub struct App {
     state: AppState,
     generated_token: Option<SecretString>,
     shutdown_grace: Duration,
+    connections: server::ConnectionLimits,
 }
 
 impl App {
@@ -41,7 +43,7 @@ impl App {
             }
         };
         let state = AppState::new(warehouse.clone(), pipeline.clone(), &token, &config);
-        let router = api::router(state.clone(), config.request_timeout);
+        let router = api::router(state.clone(), &config);
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {} (NA_LISTEN)", config.listen))?;
@@ -56,7 +58,9 @@ impl App {
             demo = config.demo,
             "ready"
         );
-        Ok(App { listener, router, state, generated_token, shutdown_grace: config.shutdown_grace })
+        let connections =
+            server::ConnectionLimits { header_read_timeout: config.header_read_timeout, drain: config.drain };
+        Ok(App { listener, router, state, generated_token, shutdown_grace: config.shutdown_grace, connections })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -85,7 +89,7 @@ impl App {
             tracing::info!("shutting down: finishing requests in flight and ingestion runs");
             state.begin_shutdown();
         };
-        axum::serve(self.listener, self.router).with_graceful_shutdown(stopping).await?;
+        server::serve(self.listener, self.router, self.connections, stopping).await;
         if !self.state.pipeline().shutdown(self.shutdown_grace).await {
             tracing::warn!("an ingestion run did not end in time; its transaction is rolled back on exit");
         }

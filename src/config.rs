@@ -39,6 +39,15 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `NA_SHUTDOWN_GRACE_SECS`: how long shutdown waits for a running ingestion to commit or roll back.
     pub shutdown_grace: Duration,
+    /// `NA_MAX_IN_FLIGHT`: requests served at once; more are answered `503` with `Retry-After`.
+    pub max_in_flight: usize,
+    /// `NA_HEADER_READ_TIMEOUT_SECS`: a connection that has not sent a request's headers by then is
+    /// closed.
+    pub header_read_timeout: Duration,
+    /// `NA_DRAIN_SECS`: on shutdown, how long open connections may finish before they are closed.
+    pub drain: Duration,
+    /// `NA_TRIGGER_RATE_PER_MINUTE`: ingestion triggers one client may send a minute.
+    pub trigger_rate_per_minute: u32,
     /// `NA_DEMO`: serve the bundled sample feeds (see `demo`).
     pub demo: bool,
     /// `NA_CACHE_MAX_BYTES`: memory for cached query responses; 0 turns the cache off.
@@ -131,6 +140,10 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_MAX_CONCURRENT_QUERIES", Some("8")),
     ("NA_REQUEST_TIMEOUT_SECS", Some("30")),
     ("NA_SHUTDOWN_GRACE_SECS", Some("60")),
+    ("NA_MAX_IN_FLIGHT", Some("256")),
+    ("NA_HEADER_READ_TIMEOUT_SECS", Some("10")),
+    ("NA_DRAIN_SECS", Some("10")),
+    ("NA_TRIGGER_RATE_PER_MINUTE", Some("10")),
     ("NA_DEMO", Some("false")),
     ("NA_CACHE_MAX_BYTES", Some("67108864")),
     ("NA_CACHE_MAX_AGE_SECS", Some("60")),
@@ -200,6 +213,15 @@ impl Config {
             max_concurrent_queries: parse_count("NA_MAX_CONCURRENT_QUERIES", get("NA_MAX_CONCURRENT_QUERIES"))?,
             request_timeout: parse_secs("NA_REQUEST_TIMEOUT_SECS", get("NA_REQUEST_TIMEOUT_SECS"))?,
             shutdown_grace: parse_secs("NA_SHUTDOWN_GRACE_SECS", get("NA_SHUTDOWN_GRACE_SECS"))?,
+            max_in_flight: parse_count_from("NA_MAX_IN_FLIGHT", get("NA_MAX_IN_FLIGHT"), 1, 100_000)? as usize,
+            header_read_timeout: parse_secs("NA_HEADER_READ_TIMEOUT_SECS", get("NA_HEADER_READ_TIMEOUT_SECS"))?,
+            drain: parse_secs("NA_DRAIN_SECS", get("NA_DRAIN_SECS"))?,
+            trigger_rate_per_minute: parse_count_from(
+                "NA_TRIGGER_RATE_PER_MINUTE",
+                get("NA_TRIGGER_RATE_PER_MINUTE"),
+                1,
+                10_000,
+            )? as u32,
             demo,
             cache_max_bytes: parse_count_from("NA_CACHE_MAX_BYTES", get("NA_CACHE_MAX_BYTES"), 0, 1 << 40)? as u64,
             cache_max_age: Duration::from_secs(parse_count_from(

@@ -43,6 +43,14 @@ pub enum Error {
     ShuttingDown,
     #[error("the request took longer than NA_REQUEST_TIMEOUT_SECS allows and was abandoned")]
     Timeout,
+    #[error("the question was abandoned before it was answered")]
+    Abandoned,
+    #[error("the service is at its limit of {limit} requests in flight (NA_MAX_IN_FLIGHT); retry shortly")]
+    Overloaded { limit: usize },
+    #[error(
+        "too many requests to {what} from this client; at most {per_minute} a minute, retry in {retry_after_secs} s"
+    )]
+    RateLimited { what: &'static str, per_minute: u32, retry_after_secs: u64 },
 
     // Ingestion failures; they end a run and are recorded with it.
     #[error("downloading {url} failed: {reason}")]
@@ -110,6 +118,9 @@ impl Error {
             Error::IngestRunning { .. } => "ingest_running",
             Error::ShuttingDown => "shutting_down",
             Error::Timeout => "timeout",
+            Error::Abandoned => "abandoned",
+            Error::Overloaded { .. } => "overloaded",
+            Error::RateLimited { .. } => "rate_limited",
             Error::Download { .. } => "download_failed",
             Error::UpstreamStatus { .. } => "upstream_status",
             Error::InvalidFile { .. } => "invalid_file",

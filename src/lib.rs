@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod identity;
 pub mod pipeline;
+pub mod server;
 pub mod sources;
 pub mod telemetry;
 pub mod warehouse;

@@ -7,10 +7,12 @@ use duckdb::{Connection, OptionalExt, named_params};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::answer::{Answer, Page, Question, sql_paged};
+use super::scope::{DayRange, TitleRef, WeekRange, ensure_region, ensure_title};
 use super::stats;
 use crate::domain::{Category, CountryCode, Week};
 use crate::error::{Error, Result};
-use crate::warehouse::queries;
+use crate::warehouse::{Snapshot, queries};
 
 /// Global lists, or one country's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,7 @@ pub enum TitleOrder {
 
 impl TitleOrder {
     pub const ACCEPTED: &'static str = "hours, views, weeks, best_rank";
+    pub const ALL: [TitleOrder; 4] = [TitleOrder::Hours, TitleOrder::Views, TitleOrder::Weeks, TitleOrder::BestRank];
 
     pub fn parse(text: &str) -> Option<TitleOrder> {
         match text {
@@ -67,6 +70,8 @@ pub enum EngagementMetric {
 
 impl EngagementMetric {
     pub const ACCEPTED: &'static str = "views, likes, comments, engagement_rate";
+    pub const ALL: [EngagementMetric; 4] =
+        [EngagementMetric::Views, EngagementMetric::Likes, EngagementMetric::Comments, EngagementMetric::EngagementRate];
 
     pub fn parse(text: &str) -> Option<EngagementMetric> {
         match text {
@@ -611,4 +616,319 @@ pub fn youtube_durations(
             })
         })?
         .collect::<Result<_, _>>()?)
+}
+
+fn region_params(region: Region) -> Vec<(&'static str, String)> {
+    match region {
+        Region::Global => Vec::new(),
+        Region::Country(code) => vec![("region", code.to_string())],
+    }
+}
+
+fn category_name(category: Option<Category>) -> Option<String> {
+    category.map(|c| c.as_str().to_owned())
+}
+
+/// A region's top titles over a period.
+#[derive(Debug)]
+pub struct TopTitles {
+    pub region: Region,
+    pub range: WeekRange,
+    pub category: Option<Category>,
+    pub order: TitleOrder,
+    pub page: Page,
+}
+
+impl Question for TopTitles {
+    type Row = TopTitleRow;
+    const NAME: &'static str = "top-titles";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<TopTitleRow>> {
+        let conn = db.conn();
+        ensure_region(conn, self.region)?;
+        let period = self.range.resolve(conn)?;
+        let mut answer = sql_paged(self.page, |limit, offset| {
+            top_titles(conn, self.region, period, self.category, self.order, limit, offset)
+        })?
+        .period(period.from, period.to);
+        answer.about.category = category_name(self.category);
+        Ok(answer)
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+
+    fn link_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = region_params(self.region);
+        params.push(("order", self.order.as_str().to_owned()));
+        params.extend(self.category.map(|c| ("category", c.slug().to_owned())));
+        params
+    }
+}
+
+/// A title's weeks on the lists.
+#[derive(Debug)]
+pub struct Trajectory {
+    pub title_id: i64,
+    pub region: Region,
+    pub range: WeekRange,
+    pub page: Page,
+}
+
+impl Question for Trajectory {
+    type Row = TrajectoryRow;
+    const NAME: &'static str = "trajectory";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<TrajectoryRow>> {
+        let conn = db.conn();
+        ensure_title(conn, self.title_id)?;
+        ensure_region(conn, self.region)?;
+        let period = self.range.resolve(conn)?;
+        let mut answer =
+            Answer::page_of(trajectory(conn, self.title_id, self.region, period)?, self.page).period(period.from, period.to);
+        answer.about.file_suffix = Some(self.title_id.to_string());
+        Ok(answer)
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+
+    fn link_params(&self) -> Vec<(&'static str, String)> {
+        region_params(self.region)
+    }
+}
+
+/// YouTube engagement beside Top 10 performance, per title, with correlations.
+#[derive(Debug)]
+pub struct EngagementVsRank {
+    pub range: WeekRange,
+    pub category: Option<Category>,
+    pub page: Page,
+}
+
+impl Question for EngagementVsRank {
+    type Row = EngagementRow;
+    const NAME: &'static str = "engagement-vs-rank";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<EngagementRow>> {
+        let period = self.range.resolve(db.conn())?;
+        let (rows, correlations) = engagement_vs_rank(db.conn(), period, self.category)?;
+        let mut answer = Answer::page_of(rows, self.page).period(period.from, period.to);
+        answer.about.category = category_name(self.category);
+        answer.about.correlations = Some(correlations);
+        Ok(answer)
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+
+    fn link_params(&self) -> Vec<(&'static str, String)> {
+        self.category.map(|c| ("category", c.slug().to_owned())).into_iter().collect()
+    }
+}
+
+/// Catalog genres on a region's lists.
+#[derive(Debug)]
+pub struct GenrePerformance {
+    pub region: Region,
+    pub range: WeekRange,
+    pub page: Page,
+}
+
+impl Question for GenrePerformance {
+    type Row = GenreRow;
+    const NAME: &'static str = "genre-performance";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<GenreRow>> {
+        let conn = db.conn();
+        ensure_region(conn, self.region)?;
+        let period = self.range.resolve(conn)?;
+        let (rows, coverage) = genre_performance(conn, self.region, period)?;
+        let mut answer = Answer::page_of(rows, self.page).period(period.from, period.to);
+        answer.about.coverage = Some(coverage);
+        Ok(answer)
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+
+    fn link_params(&self) -> Vec<(&'static str, String)> {
+        region_params(self.region)
+    }
+}
+
+/// Per country: its titles, those unique to it, and what it shares with the global lists.
+#[derive(Debug)]
+pub struct RegionalPreferences {
+    pub range: WeekRange,
+    pub page: Page,
+}
+
+impl Question for RegionalPreferences {
+    type Row = RegionalPreferenceRow;
+    const NAME: &'static str = "regional-preferences";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<RegionalPreferenceRow>> {
+        let period = self.range.resolve(db.conn())?;
+        Ok(Answer::page_of(regional_preferences(db.conn(), period)?, self.page).period(period.from, period.to))
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+}
+
+/// Every pair of countries and the overlap of their titles.
+#[derive(Debug)]
+pub struct RegionalSimilarity {
+    pub range: WeekRange,
+    pub page: Page,
+}
+
+impl Question for RegionalSimilarity {
+    type Row = SimilarityRow;
+    const NAME: &'static str = "regional-similarity";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<SimilarityRow>> {
+        let conn = db.conn();
+        let period = self.range.resolve(conn)?;
+        Ok(sql_paged(self.page, |limit, offset| regional_similarity(conn, period, limit, offset))?
+            .period(period.from, period.to))
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+}
+
+/// Global viewership per category over the whole period.
+#[derive(Debug)]
+pub struct CategoryViewership {
+    pub range: WeekRange,
+    pub page: Page,
+}
+
+impl Question for CategoryViewership {
+    type Row = CategoryViewershipRow;
+    const NAME: &'static str = "category-viewership";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<CategoryViewershipRow>> {
+        let period = self.range.resolve(db.conn())?;
+        Ok(Answer::page_of(category_viewership(db.conn(), period)?, self.page).period(period.from, period.to))
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+}
+
+/// Global viewership per category and week.
+#[derive(Debug)]
+pub struct CategoryViewershipWeekly {
+    pub range: WeekRange,
+    pub page: Page,
+}
+
+impl Question for CategoryViewershipWeekly {
+    type Row = CategoryWeekRow;
+    const NAME: &'static str = "category-viewership-weekly";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<CategoryWeekRow>> {
+        let period = self.range.resolve(db.conn())?;
+        Ok(Answer::page_of(category_viewership_weekly(db.conn(), period)?, self.page).period(period.from, period.to))
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+
+    fn link_params(&self) -> Vec<(&'static str, String)> {
+        vec![("interval", "week".to_owned())]
+    }
+}
+
+/// Chosen titles' global hours per week; without titles, the `top` most watched of the period.
+#[derive(Debug)]
+pub struct WeeklyHours {
+    pub titles: Vec<TitleRef>,
+    pub top: u32,
+    pub range: WeekRange,
+}
+
+impl WeeklyHours {
+    /// Each named title costs a lookup, so a request names at most this many.
+    pub const MAX_TITLES: usize = 50;
+    pub const MAX_TOP: u32 = 50;
+}
+
+impl Question for WeeklyHours {
+    type Row = WeeklyHoursRow;
+    const NAME: &'static str = "weekly-hours";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<WeeklyHoursRow>> {
+        let conn = db.conn();
+        let period = self.range.resolve(conn)?;
+        let ids = if self.titles.is_empty() {
+            most_watched_titles(conn, period, self.top)?
+        } else {
+            self.titles.iter().map(|title| title.resolve(conn)).collect::<Result<Vec<_>>>()?
+        };
+        // A period before the first week has no titles; DuckDB cannot bind an empty list.
+        let rows = if ids.is_empty() { Vec::new() } else { weekly_hours(conn, &ids, period)? };
+        Ok(Answer::new(rows).period(period.from, period.to))
+    }
+}
+
+/// Titles by the engagement of their videos published in the period.
+#[derive(Debug)]
+pub struct YoutubeTopEngagement {
+    pub days: DayRange,
+    pub metric: EngagementMetric,
+    pub page: Page,
+}
+
+impl Question for YoutubeTopEngagement {
+    type Row = EngagementTitleRow;
+    const NAME: &'static str = "youtube-top-engagement";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<EngagementTitleRow>> {
+        let conn = db.conn();
+        let (from, to) = self.days.resolve(conn)?;
+        Ok(sql_paged(self.page, |limit, offset| youtube_top_engagement(conn, from, to, self.metric, limit, offset))?
+            .period(from, to))
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+
+    fn link_params(&self) -> Vec<(&'static str, String)> {
+        vec![("metric", self.metric.as_str().to_owned())]
+    }
+}
+
+/// A histogram of the channel's video durations.
+#[derive(Debug)]
+pub struct YoutubeDurations {
+    pub bucket_minutes: u32,
+    pub days: DayRange,
+}
+
+impl YoutubeDurations {
+    pub const BUCKETS: std::ops::RangeInclusive<u32> = 1..=120;
+}
+
+impl Question for YoutubeDurations {
+    type Row = DurationBucketRow;
+    const NAME: &'static str = "youtube-duration-histogram";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<DurationBucketRow>> {
+        let conn = db.conn();
+        let (from, to) = self.days.resolve(conn)?;
+        Ok(Answer::new(youtube_durations(conn, self.bucket_minutes, from, to)?).period(from, to))
+    }
 }

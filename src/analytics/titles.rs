@@ -1,12 +1,13 @@
 //! Titles across the three feeds: search, everything known about one title, and what did not match.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use duckdb::{Connection, OptionalExt, Row, named_params};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::answer::{Answer, Page, Question};
 use crate::error::Result;
-use crate::warehouse::queries;
+use crate::warehouse::{Snapshot, queries};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TitleSummary {
@@ -74,7 +75,8 @@ pub struct CatalogShow {
     pub season_count: Option<i32>,
     pub episode_count: Option<i32>,
     pub country: String,
-    pub last_seen_at: NaiveDateTime,
+    /// When the catalog last listed the show (UTC).
+    pub last_seen_at: DateTime<Utc>,
     pub genres: Vec<String>,
     pub directors: Vec<String>,
     pub creators: Vec<String>,
@@ -85,7 +87,8 @@ pub struct CatalogShow {
 pub struct TitleVideo {
     pub video_id: String,
     pub title: String,
-    pub published_at: NaiveDateTime,
+    /// UTC.
+    pub published_at: DateTime<Utc>,
     pub duration_seconds: Option<i64>,
     pub category: Option<String>,
     /// The latest statistics snapshot; `null` where the owner hides the count.
@@ -140,30 +143,79 @@ fn summary(row: &Row<'_>) -> duckdb::Result<TitleSummary> {
     })
 }
 
-pub struct TitleSearch<'a> {
+/// Titles whose normalised name contains `query`.
+#[derive(Debug)]
+pub struct TitleSearch {
     /// Already normalised; empty matches every title.
-    pub query: &'a str,
-    pub kind: Option<&'a str>,
-    pub limit: u32,
-    pub offset: u64,
+    pub query: String,
+    /// The query as asked, for the next page's link.
+    pub asked: String,
+    pub kind: Option<TitleKind>,
+    pub page: Page,
 }
 
-/// A page of matching titles and how many match in all.
-pub fn search(conn: &Connection, search: &TitleSearch<'_>) -> Result<(Vec<TitleSummary>, u64)> {
-    let total: i64 = conn
-        .prepare_cached(queries::TITLES_SEARCH_COUNT)?
-        .query_row(named_params! { "q": search.query, "kind": search.kind }, |row| row.get(0))?;
-    let mut statement = conn.prepare_cached(queries::TITLES_SEARCH)?;
-    let rows = statement.query_map(
-        named_params! {
-            "q": search.query,
-            "kind": search.kind,
-            "limit": i64::from(search.limit),
-            "offset": search.offset as i64,
-        },
-        summary,
-    )?;
-    Ok((rows.collect::<Result<_, _>>()?, total as u64))
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleKind {
+    Film,
+    Series,
+}
+
+impl TitleKind {
+    pub const ACCEPTED: &'static str = "film, series";
+
+    pub fn parse(text: &str) -> Option<TitleKind> {
+        match text {
+            "film" => Some(TitleKind::Film),
+            "series" => Some(TitleKind::Series),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TitleKind::Film => "film",
+            TitleKind::Series => "series",
+        }
+    }
+}
+
+impl Question for TitleSearch {
+    type Row = TitleSummary;
+    const NAME: &'static str = "titles";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<TitleSummary>> {
+        let conn = db.conn();
+        let kind = self.kind.map(TitleKind::as_str);
+        let total: i64 = conn
+            .prepare_cached(queries::TITLES_SEARCH_COUNT)?
+            .query_row(named_params! { "q": self.query, "kind": kind }, |row| row.get(0))?;
+        let mut statement = conn.prepare_cached(queries::TITLES_SEARCH)?;
+        let rows = statement.query_map(
+            named_params! {
+                "q": self.query,
+                "kind": kind,
+                "limit": i64::from(self.page.limit),
+                "offset": self.page.offset as i64,
+            },
+            summary,
+        )?;
+        let mut answer = Answer::new(rows.collect::<Result<_, _>>()?);
+        answer.about.total = Some(total as u64);
+        Ok(answer)
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+
+    fn link_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if !self.asked.is_empty() {
+            params.push(("q", self.asked.clone()));
+        }
+        params.extend(self.kind.map(|k| ("kind", k.as_str().to_owned())));
+        params
+    }
 }
 
 pub fn exists(conn: &Connection, title_id: i64) -> Result<bool> {
@@ -181,7 +233,12 @@ pub enum Lookup {
     Missing,
 }
 
-pub fn detail(conn: &Connection, title_id: i64) -> Result<Lookup> {
+/// Everything about one title, read from one snapshot.
+pub fn lookup(db: &Snapshot<'_>, title_id: i64) -> Result<Lookup> {
+    detail(db.conn(), title_id)
+}
+
+fn detail(conn: &Connection, title_id: i64) -> Result<Lookup> {
     let Some(title) = conn
         .prepare_cached(queries::TITLE_GET)?
         .query_row(named_params! { "title_id": title_id }, summary)
@@ -219,7 +276,7 @@ pub fn detail(conn: &Connection, title_id: i64) -> Result<Lookup> {
             Ok(TitleVideo {
                 video_id: row.get(0)?,
                 title: row.get(1)?,
-                published_at: row.get(2)?,
+                published_at: row.get::<_, NaiveDateTime>(2)?.and_utc(),
                 duration_seconds: row.get(3)?,
                 category: row.get(4)?,
                 view_count: row.get(5)?,
@@ -265,7 +322,7 @@ fn catalog_show(conn: &Connection, show_id: &str) -> Result<Option<CatalogShow>>
                 season_count: row.get(12)?,
                 episode_count: row.get(13)?,
                 country: row.get(14)?,
-                last_seen_at: row.get(15)?,
+                last_seen_at: row.get::<_, NaiveDateTime>(15)?.and_utc(),
                 genres: Vec::new(),
                 directors: Vec::new(),
                 creators: Vec::new(),
@@ -292,30 +349,74 @@ fn catalog_show(conn: &Connection, show_id: &str) -> Result<Option<CatalogShow>>
     Ok(Some(show))
 }
 
-pub fn unmatched(
-    conn: &Connection,
-    source: Option<&str>,
-    limit: u32,
-    offset: u64,
-) -> Result<(Vec<UnmatchedEntity>, u64)> {
-    let total: i64 = conn
-        .prepare_cached(queries::UNMATCHED_COUNT)?
-        .query_row(named_params! { "source": source }, |row| row.get(0))?;
-    let mut statement = conn.prepare_cached(queries::UNMATCHED_LIST)?;
-    let rows = statement.query_map(
-        named_params! { "source": source, "limit": i64::from(limit), "offset": offset as i64 },
-        |row| {
-            Ok(UnmatchedEntity {
-                source: row.get(0)?,
-                source_key: row.get(1)?,
-                source_label: row.get(2)?,
-                normalized: row.get(3)?,
-                reason: row.get(4)?,
-                candidate_title_id: row.get(5)?,
-                candidate_name: row.get(6)?,
-                candidate_score: row.get(7)?,
-            })
-        },
-    )?;
-    Ok((rows.collect::<Result<_, _>>()?, total as u64))
+/// Top 10 titles and videos that matched nothing.
+#[derive(Debug)]
+pub struct Unmatched {
+    pub source: Option<UnmatchedSource>,
+    pub page: Page,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnmatchedSource {
+    Top10,
+    Youtube,
+}
+
+impl UnmatchedSource {
+    pub const ACCEPTED: &'static str = "top10, youtube";
+
+    pub fn parse(text: &str) -> Option<UnmatchedSource> {
+        match text {
+            "top10" => Some(UnmatchedSource::Top10),
+            "youtube" => Some(UnmatchedSource::Youtube),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnmatchedSource::Top10 => "top10",
+            UnmatchedSource::Youtube => "youtube",
+        }
+    }
+}
+
+impl Question for Unmatched {
+    type Row = UnmatchedEntity;
+    const NAME: &'static str = "unmatched";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<UnmatchedEntity>> {
+        let conn = db.conn();
+        let source = self.source.map(UnmatchedSource::as_str);
+        let total: i64 = conn
+            .prepare_cached(queries::UNMATCHED_COUNT)?
+            .query_row(named_params! { "source": source }, |row| row.get(0))?;
+        let mut statement = conn.prepare_cached(queries::UNMATCHED_LIST)?;
+        let rows = statement.query_map(
+            named_params! { "source": source, "limit": i64::from(self.page.limit), "offset": self.page.offset as i64 },
+            |row| {
+                Ok(UnmatchedEntity {
+                    source: row.get(0)?,
+                    source_key: row.get(1)?,
+                    source_label: row.get(2)?,
+                    normalized: row.get(3)?,
+                    reason: row.get(4)?,
+                    candidate_title_id: row.get(5)?,
+                    candidate_name: row.get(6)?,
+                    candidate_score: row.get(7)?,
+                })
+            },
+        )?;
+        let mut answer = Answer::new(rows.collect::<Result<_, _>>()?);
+        answer.about.total = Some(total as u64);
+        Ok(answer)
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
+
+    fn link_params(&self) -> Vec<(&'static str, String)> {
+        self.source.map(|s| ("source", s.as_str().to_owned())).into_iter().collect()
+    }
 }

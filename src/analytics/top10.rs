@@ -6,9 +6,10 @@ use duckdb::{Connection, Row, named_params};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::answer::{Answer, Question};
 use crate::domain::{Category, CountryCode, List, Week, WeekSelector};
 use crate::error::{Error, Result};
-use crate::warehouse::queries;
+use crate::warehouse::{Snapshot, queries};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Top10GlobalRow {
@@ -238,4 +239,91 @@ fn week_of(row: &Row<'_>, index: usize) -> duckdb::Result<Week> {
     let date: NaiveDate = row.get(index)?;
     Week::from_date(date)
         .map_err(|e| duckdb::Error::FromSqlConversionFailure(index, duckdb::types::Type::Date32, Box::new(e)))
+}
+
+/// One week's global lists.
+#[derive(Debug)]
+pub struct GlobalWeek {
+    pub week: WeekSelector,
+    pub category: Option<Category>,
+}
+
+impl Question for GlobalWeek {
+    type Row = Top10GlobalRow;
+    const NAME: &'static str = "top10-global";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<Top10GlobalRow>> {
+        let week = resolve_global_week(db.conn(), self.week)?;
+        let mut answer = Answer::new(global_week(db.conn(), week, self.category)?);
+        answer.about.weeks = vec![week];
+        answer.about.category = self.category.map(|c| c.as_str().to_owned());
+        answer.about.file_suffix = Some(week.to_string());
+        Ok(answer)
+    }
+}
+
+/// One week's lists in one country.
+#[derive(Debug)]
+pub struct CountryWeek {
+    pub country: CountryCode,
+    pub week: WeekSelector,
+    pub category: Option<Category>,
+}
+
+impl Question for CountryWeek {
+    type Row = Top10CountryRow;
+    const NAME: &'static str = "top10-country";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<Top10CountryRow>> {
+        let week = resolve_country_week(db.conn(), self.country, self.week)?;
+        let mut answer = Answer::new(country_week(db.conn(), self.country, week, self.category)?);
+        answer.about.weeks = vec![week];
+        answer.about.category = self.category.map(|c| c.as_str().to_owned());
+        answer.about.country_iso2 = Some(self.country.to_string());
+        answer.about.file_suffix = Some(format!("{}-{week}", self.country));
+        Ok(answer)
+    }
+}
+
+/// The all-time lists.
+#[derive(Debug)]
+pub struct MostPopular {
+    pub category: Option<Category>,
+}
+
+impl Question for MostPopular {
+    type Row = Top10MostPopularRow;
+    const NAME: &'static str = "top10-most-popular";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<Top10MostPopularRow>> {
+        let mut answer = Answer::new(most_popular(db.conn(), self.category)?);
+        answer.about.category = self.category.map(|c| c.as_str().to_owned());
+        Ok(answer)
+    }
+}
+
+/// The weeks held.
+#[derive(Debug)]
+pub struct Weeks;
+
+impl Question for Weeks {
+    type Row = WeekSummary;
+    const NAME: &'static str = "weeks";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<WeekSummary>> {
+        Ok(Answer::new(weeks(db.conn())?))
+    }
+}
+
+/// The countries with lists.
+#[derive(Debug)]
+pub struct Countries;
+
+impl Question for Countries {
+    type Row = CountrySummary;
+    const NAME: &'static str = "countries";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<CountrySummary>> {
+        Ok(Answer::new(countries(db.conn())?))
+    }
 }

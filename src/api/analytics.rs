@@ -1,158 +1,58 @@
 //! The analytics endpoints: JSON or CSV, a week range (`from`, `to`, Sundays) where it makes sense,
-//! `limit`/`offset` paging with a `Link` to the next page, all behind the response cache.
+//! `limit`/`offset` paging with a `Link` to the next page. Each handler parses its parameters into
+//! a question and answers it through `answer`.
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::NaiveDate;
-use duckdb::Connection;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::cache::CacheKey;
+use super::answer::answer;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
-use super::format::{self, Envelope, Format, Meta};
-use super::params::{self, Page};
+use super::format::{Envelope, Format};
+use super::params::{self, PageSize};
+use super::spec;
 use super::state::AppState;
 use crate::analytics::insights::{
-    self, CategoryViewershipRow, CategoryWeekRow, DurationBucketRow, EngagementMetric, EngagementRow,
-    EngagementTitleRow, GenreRow, Period, Region, RegionalPreferenceRow, SimilarityRow, TitleOrder, TopTitleRow,
-    TrajectoryRow, WeeklyHoursRow,
+    CategoryViewership, CategoryViewershipRow, CategoryViewershipWeekly, CategoryWeekRow, DurationBucketRow,
+    EngagementMetric, EngagementRow, EngagementTitleRow, EngagementVsRank, GenrePerformance, GenreRow, Region,
+    RegionalPreferenceRow, RegionalPreferences, RegionalSimilarity, SimilarityRow, TitleOrder, TopTitleRow,
+    TopTitles, Trajectory, TrajectoryRow, WeeklyHours, WeeklyHoursRow, YoutubeDurations, YoutubeTopEngagement,
 };
-use crate::analytics::{titles, top10};
-use crate::domain::{CountryCode, List, Week};
+use crate::analytics::scope::TitleRef;
+use crate::domain::List;
 use crate::error::{Error, Result};
 use crate::identity::normalize::normalize;
-
-const MAX_PAGE: u32 = 1000;
-const MAX_PAIRS_PAGE: u32 = 10_000;
-
-/// `from`/`to` as given; defaults (the weeks the warehouse holds) are filled in when answering, so
-/// the cache key stays the request's own.
-#[derive(Debug, Clone, Copy)]
-struct WeekRange {
-    from: Option<Week>,
-    to: Option<Week>,
-}
-
-impl WeekRange {
-    fn parse(from: Option<&str>, to: Option<&str>) -> Result<WeekRange> {
-        let week = |name: &'static str, value: Option<&str>| -> Result<Option<Week>> {
-            value
-                .map(|text| {
-                    Week::parse(text.trim())
-                        .map_err(|e| Error::invalid(name, format!("{e}; accepted: a Sunday as YYYY-MM-DD")))
-                })
-                .transpose()
-        };
-        let range = WeekRange { from: week("from", from)?, to: week("to", to)? };
-        if let (Some(from), Some(to)) = (range.from, range.to)
-            && from > to
-        {
-            return Err(Error::invalid("from", format!("{from} is after to={to}")));
-        }
-        Ok(range)
-    }
-
-    fn key(&self) -> String {
-        format!("{:?}..{:?}", self.from, self.to)
-    }
-
-    fn resolve(&self, conn: &Connection) -> Result<Period> {
-        let (first, last) = insights::weeks_held(conn)?.ok_or(Error::NoData { what: "Top 10 lists" })?;
-        Ok(Period { from: self.from.unwrap_or(first), to: self.to.unwrap_or(last) })
-    }
-}
-
-/// `region=global` or an ISO country code.
-fn region(value: Option<&str>) -> Result<Region> {
-    match value.map(str::trim) {
-        None => Ok(Region::Global),
-        Some(text) if text.eq_ignore_ascii_case("global") => Ok(Region::Global),
-        Some(text) => CountryCode::parse(text).map(Region::Country).ok_or_else(|| {
-            Error::invalid("region", format!("{text:?} is neither `global` nor an ISO 3166-1 alpha-2 country code"))
-        }),
-    }
-}
-
-fn list_of(region: Region) -> List {
-    match region {
-        Region::Global => List::Global,
-        Region::Country(_) => List::Countries,
-    }
-}
-
-/// A country the warehouse has no lists for is a 404 naming those it has.
-fn ensure_country(conn: &Connection, region: Region) -> Result<()> {
-    let Region::Country(code) = region else { return Ok(()) };
-    let known: Vec<String> = top10::countries(conn)?.into_iter().map(|c| c.country_iso2).collect();
-    if known.iter().any(|c| c == code.as_str()) {
-        return Ok(());
-    }
-    let accepted = if known.is_empty() { "none yet".to_owned() } else { known.join(", ") };
-    Err(Error::UnknownCountry { code: code.to_string(), accepted })
-}
-
-/// Pages rows computed whole (small answers, or answers whose metadata needs every row).
-fn page_of<T>(rows: Vec<T>, page: Page) -> (Vec<T>, u64) {
-    let total = rows.len() as u64;
-    let rows = rows.into_iter().skip(page.offset as usize).take(page.limit as usize).collect();
-    (rows, total)
-}
-
-/// What one page of an answer over a period (weeks, or days of publication) says about itself,
-/// with the link to the next page. The link names the resolved period, not the defaults asked for,
-/// so later pages answer the same question even after a refresh adds weeks; `filters` are the
-/// other parameters it repeats.
-fn page_meta<D: std::fmt::Display>(
-    path: &str,
-    (from, to): (D, D),
-    filters: Vec<(&'static str, String)>,
-    page: Page,
-    shown: usize,
-    total: u64,
-    version: u64,
-) -> Meta {
-    let (from, to) = (from.to_string(), to.to_string());
-    let mut meta = Meta::new(shown, Vec::new(), version);
-    meta.total = Some(total);
-    meta.limit = Some(page.limit);
-    meta.offset = Some(page.offset);
-    meta.from = Some(from.clone());
-    meta.to = Some(to.clone());
-    let mut query = vec![("from", from), ("to", to)];
-    query.extend(filters);
-    meta.next = page.next(path, &query, shown, total);
-    meta
-}
-
-fn region_filter(region: Region) -> Vec<(&'static str, String)> {
-    match region {
-        Region::Global => Vec::new(),
-        Region::Country(code) => vec![("region", code.to_string())],
-    }
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TopTitlesParams {
     /// `global` (default) or an ISO 3166-1 alpha-2 country code.
-    #[param(example = "global")]
+    #[param(example = "global", schema_with = spec::region)]
     region: Option<String>,
     /// First week of the period, a Sunday; default the first week held.
+    #[param(schema_with = spec::date)]
     from: Option<String>,
     /// Last week of the period, a Sunday; default the latest week held.
+    #[param(schema_with = spec::date)]
     to: Option<String>,
     /// A category of the region's lists (`tv-english`, `films`, …); all when absent.
+    #[param(schema_with = spec::any_category)]
     category: Option<String>,
     /// `hours` (default for global), `views`, `weeks` (default for countries) or `best_rank`.
+    #[param(schema_with = spec::order)]
     order: Option<String>,
     /// Page size, 1 to 1000; default 20.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// Rows to skip; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -176,53 +76,17 @@ pub async fn top_titles(
     Query(p): Query<TopTitlesParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let region = region(p.region.as_deref())?;
-    let range = WeekRange::parse(p.from.as_deref(), p.to.as_deref())?;
-    let category = params::category(p.category.as_deref(), list_of(region))?;
+    let region = params::region(p.region.as_deref())?;
     let default_order = if region == Region::Global { TitleOrder::Hours } else { TitleOrder::Weeks };
-    let order = match p.order.as_deref() {
-        None => default_order,
-        Some(text) => TitleOrder::parse(text).ok_or_else(|| {
-            Error::invalid("order", format!("{text:?} is not an order; accepted: {}", TitleOrder::ACCEPTED))
-        })?,
+    let question = TopTitles {
+        region,
+        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
+        category: params::category(p.category.as_deref(), params::list_of(region))?,
+        order: params::choice("order", p.order.as_deref(), TitleOrder::parse, TitleOrder::ACCEPTED)?
+            .unwrap_or(default_order),
+        page: params::page(p.limit, p.offset, PageSize::LIST)?,
     };
-    let page = Page::parse(p.limit, p.offset, MAX_PAGE)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new(
-        "top_titles",
-        format!("{region:?}|{}|{category:?}|{order:?}|{}|{}", range.key(), page.limit, page.offset),
-        format,
-        version,
-    );
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (period, rows, total) = warehouse
-                .with_connection(move |conn| {
-                    ensure_country(conn, region)?;
-                    let period = range.resolve(conn)?;
-                    let (rows, total) =
-                        insights::top_titles(conn, region, period, category, order, page.limit, page.offset)?;
-                    Ok((period, rows, total))
-                })
-                .await?;
-            let mut filters = region_filter(region);
-            filters.push(("order", order.as_str().to_owned()));
-            filters.extend(category.map(|c| ("category", c.slug().to_owned())));
-            let mut meta = page_meta(
-                "/v1/analytics/top-titles",
-                (period.from, period.to),
-                filters,
-                page,
-                rows.len(),
-                total,
-                version,
-            );
-            meta.category = category.map(|c| c.as_str().to_owned());
-            format::render(format, "top-titles", rows, meta)
-        })
-        .await
+    Ok(answer(&state, &headers, format, "/v1/analytics/top-titles".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -230,15 +94,22 @@ pub async fn top_titles(
 #[into_params(parameter_in = Query)]
 pub struct TrajectoryParams {
     /// `global` (default, with hours and views) or an ISO 3166-1 alpha-2 country code.
+    #[param(schema_with = spec::region)]
     region: Option<String>,
     /// First week, a Sunday; default the first week held.
+    #[param(schema_with = spec::date)]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
+    #[param(schema_with = spec::date)]
     to: Option<String>,
     /// Page size, 1 to 1000; default 1000 (a title's whole run).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// Rows to skip; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -262,37 +133,13 @@ pub async fn trajectory(
     Query(p): Query<TrajectoryParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let region = region(p.region.as_deref())?;
-    let range = WeekRange::parse(p.from.as_deref(), p.to.as_deref())?;
-    let page = Page::parse(Some(p.limit.unwrap_or(MAX_PAGE)), p.offset, MAX_PAGE)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new(
-        "trajectory",
-        format!("{id}|{region:?}|{}|{}|{}", range.key(), page.limit, page.offset),
-        format,
-        version,
-    );
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (period, rows) = warehouse
-                .with_connection(move |conn| {
-                    if !titles::exists(conn, id)? {
-                        return Err(Error::TitleNotFound(id));
-                    }
-                    ensure_country(conn, region)?;
-                    let period = range.resolve(conn)?;
-                    Ok((period, insights::trajectory(conn, id, region, period)?))
-                })
-                .await?;
-            let (rows, total) = page_of(rows, page);
-            let path = format!("/v1/titles/{id}/trajectory");
-            let meta =
-                page_meta(&path, (period.from, period.to), region_filter(region), page, rows.len(), total, version);
-            format::render(format, &format!("title-{id}-trajectory"), rows, meta)
-        })
-        .await
+    let question = Trajectory {
+        title_id: id,
+        region: params::region(p.region.as_deref())?,
+        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
+        page: params::page(p.limit, p.offset, PageSize::WHOLE)?,
+    };
+    Ok(answer(&state, &headers, format, format!("/v1/titles/{id}/trajectory"), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -300,15 +147,22 @@ pub async fn trajectory(
 #[into_params(parameter_in = Query)]
 pub struct EngagementParams {
     /// First week, a Sunday; default the first week held.
+    #[param(schema_with = spec::date)]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
+    #[param(schema_with = spec::date)]
     to: Option<String>,
     /// A global category (`tv-english`, …); all four when absent.
+    #[param(schema_with = spec::global_category)]
     category: Option<String>,
     /// Page size, 1 to 1000; default 20.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// Rows to skip; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -336,43 +190,12 @@ pub async fn engagement_vs_rank(
     Query(p): Query<EngagementParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let range = WeekRange::parse(p.from.as_deref(), p.to.as_deref())?;
-    let category = params::category(p.category.as_deref(), List::Global)?;
-    let page = Page::parse(p.limit, p.offset, MAX_PAGE)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new(
-        "engagement_vs_rank",
-        format!("{}|{category:?}|{}|{}", range.key(), page.limit, page.offset),
-        format,
-        version,
-    );
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (period, rows, correlations) = warehouse
-                .with_connection(move |conn| {
-                    let period = range.resolve(conn)?;
-                    let (rows, correlations) = insights::engagement_vs_rank(conn, period, category)?;
-                    Ok((period, rows, correlations))
-                })
-                .await?;
-            let (rows, total) = page_of(rows, page);
-            let filters = category.map(|c| ("category", c.slug().to_owned())).into_iter().collect();
-            let mut meta = page_meta(
-                "/v1/analytics/engagement-vs-rank",
-                (period.from, period.to),
-                filters,
-                page,
-                rows.len(),
-                total,
-                version,
-            );
-            meta.category = category.map(|c| c.as_str().to_owned());
-            meta.correlations = Some(correlations);
-            format::render(format, "engagement-vs-rank", rows, meta)
-        })
-        .await
+    let question = EngagementVsRank {
+        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
+        category: params::category(p.category.as_deref(), List::Global)?,
+        page: params::page(p.limit, p.offset, PageSize::LIST)?,
+    };
+    Ok(answer(&state, &headers, format, "/v1/analytics/engagement-vs-rank".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -380,15 +203,22 @@ pub async fn engagement_vs_rank(
 #[into_params(parameter_in = Query)]
 pub struct GenreParams {
     /// `global` (default, with hours) or an ISO 3166-1 alpha-2 country code.
+    #[param(schema_with = spec::region)]
     region: Option<String>,
     /// First week, a Sunday; default the first week held.
+    #[param(schema_with = spec::date)]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
+    #[param(schema_with = spec::date)]
     to: Option<String>,
     /// Page size, 1 to 1000; default 1000.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// Rows to skip; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -414,36 +244,12 @@ pub async fn genre_performance(
     Query(p): Query<GenreParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let region = region(p.region.as_deref())?;
-    let range = WeekRange::parse(p.from.as_deref(), p.to.as_deref())?;
-    let page = Page::parse(Some(p.limit.unwrap_or(MAX_PAGE)), p.offset, MAX_PAGE)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new(
-        "genre_performance",
-        format!("{region:?}|{}|{}|{}", range.key(), page.limit, page.offset),
-        format,
-        version,
-    );
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (period, rows, coverage) = warehouse
-                .with_connection(move |conn| {
-                    ensure_country(conn, region)?;
-                    let period = range.resolve(conn)?;
-                    let (rows, coverage) = insights::genre_performance(conn, region, period)?;
-                    Ok((period, rows, coverage))
-                })
-                .await?;
-            let (rows, total) = page_of(rows, page);
-            let path = "/v1/analytics/genre-performance";
-            let mut meta =
-                page_meta(path, (period.from, period.to), region_filter(region), page, rows.len(), total, version);
-            meta.coverage = Some(coverage);
-            format::render(format, "genre-performance", rows, meta)
-        })
-        .await
+    let question = GenrePerformance {
+        region: params::region(p.region.as_deref())?,
+        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
+        page: params::page(p.limit, p.offset, PageSize::WHOLE)?,
+    };
+    Ok(answer(&state, &headers, format, "/v1/analytics/genre-performance".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -451,13 +257,19 @@ pub async fn genre_performance(
 #[into_params(parameter_in = Query)]
 pub struct PeriodParams {
     /// First week, a Sunday; default the first week held.
+    #[param(schema_with = spec::date)]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
+    #[param(schema_with = spec::date)]
     to: Option<String>,
-    /// Page size; default and most: 1000 (10000 for regional-similarity).
+    /// Page size, 1 to 1000; default 1000.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// Rows to skip; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -481,31 +293,32 @@ pub async fn regional_preferences(
     Query(p): Query<PeriodParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let range = WeekRange::parse(p.from.as_deref(), p.to.as_deref())?;
-    let page = Page::parse(Some(p.limit.unwrap_or(MAX_PAGE)), p.offset, MAX_PAGE)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new(
-        "regional_preferences",
-        format!("{}|{}|{}", range.key(), page.limit, page.offset),
-        format,
-        version,
-    );
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (period, rows) = warehouse
-                .with_connection(move |conn| {
-                    let period = range.resolve(conn)?;
-                    Ok((period, insights::regional_preferences(conn, period)?))
-                })
-                .await?;
-            let (rows, total) = page_of(rows, page);
-            let path = "/v1/analytics/regional-preferences";
-            let meta = page_meta(path, (period.from, period.to), Vec::new(), page, rows.len(), total, version);
-            format::render(format, "regional-preferences", rows, meta)
-        })
-        .await
+    let question = RegionalPreferences {
+        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
+        page: params::page(p.limit, p.offset, PageSize::WHOLE)?,
+    };
+    Ok(answer(&state, &headers, format, "/v1/analytics/regional-preferences".into(), question).await)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PairsParams {
+    /// First week, a Sunday; default the first week held.
+    #[param(schema_with = spec::date)]
+    from: Option<String>,
+    /// Last week, a Sunday; default the latest week held.
+    #[param(schema_with = spec::date)]
+    to: Option<String>,
+    /// Page size, 1 to 10000; default 10000.
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<u32>,
+    /// Rows to skip; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
+    offset: Option<u64>,
+    /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
+    format: Option<String>,
 }
 
 /// Every pair of countries with lists in the period and the Jaccard overlap of their title sets
@@ -515,7 +328,7 @@ pub async fn regional_preferences(
     get,
     path = "/v1/analytics/regional-similarity",
     tag = "analytics",
-    params(PeriodParams),
+    params(PairsParams),
     responses(
         (status = 200, description = "A page of country pairs", content((Envelope<SimilarityRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
@@ -526,34 +339,14 @@ pub async fn regional_preferences(
 pub async fn regional_similarity(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(p): Query<PeriodParams>,
+    Query(p): Query<PairsParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let range = WeekRange::parse(p.from.as_deref(), p.to.as_deref())?;
-    let page = Page::parse(Some(p.limit.unwrap_or(MAX_PAIRS_PAGE)), p.offset, MAX_PAIRS_PAGE)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new(
-        "regional_similarity",
-        format!("{}|{}|{}", range.key(), page.limit, page.offset),
-        format,
-        version,
-    );
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (period, rows, total) = warehouse
-                .with_connection(move |conn| {
-                    let period = range.resolve(conn)?;
-                    let (rows, total) = insights::regional_similarity(conn, period, page.limit, page.offset)?;
-                    Ok((period, rows, total))
-                })
-                .await?;
-            let path = "/v1/analytics/regional-similarity";
-            let meta = page_meta(path, (period.from, period.to), Vec::new(), page, rows.len(), total, version);
-            format::render(format, "regional-similarity", rows, meta)
-        })
-        .await
+    let question = RegionalSimilarity {
+        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
+        page: params::page(p.limit, p.offset, PageSize::PAIRS)?,
+    };
+    Ok(answer(&state, &headers, format, "/v1/analytics/regional-similarity".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -561,15 +354,22 @@ pub async fn regional_similarity(
 #[into_params(parameter_in = Query)]
 pub struct ViewershipParams {
     /// First week, a Sunday; default the first week held.
+    #[param(schema_with = spec::date)]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
+    #[param(schema_with = spec::date)]
     to: Option<String>,
     /// `total` (default: one row per category) or `week` (one row per week and category).
+    #[param(schema_with = spec::interval)]
     interval: Option<String>,
     /// Page size, 1 to 1000; default 1000.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// Rows to skip; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -594,51 +394,16 @@ pub async fn category_viewership(
     Query(p): Query<ViewershipParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let range = WeekRange::parse(p.from.as_deref(), p.to.as_deref())?;
-    let weekly = match p.interval.as_deref().map(str::trim) {
-        None | Some("total") => false,
-        Some("week") => true,
+    let range = params::week_range(p.from.as_deref(), p.to.as_deref())?;
+    let page = params::page(p.limit, p.offset, PageSize::WHOLE)?;
+    let path = "/v1/analytics/category-viewership".to_owned();
+    Ok(match p.interval.as_deref().map(str::trim) {
+        None | Some("total") => answer(&state, &headers, format, path, CategoryViewership { range, page }).await,
+        Some("week") => answer(&state, &headers, format, path, CategoryViewershipWeekly { range, page }).await,
         Some(other) => {
             return Err(Error::invalid("interval", format!("{other:?} is not an interval; accepted: total, week")));
         }
-    };
-    let page = Page::parse(Some(p.limit.unwrap_or(MAX_PAGE)), p.offset, MAX_PAGE)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new(
-        "category_viewership",
-        format!("{}|{weekly}|{}|{}", range.key(), page.limit, page.offset),
-        format,
-        version,
-    );
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let path = "/v1/analytics/category-viewership";
-            if weekly {
-                let (period, rows) = warehouse
-                    .with_connection(move |conn| {
-                        let period = range.resolve(conn)?;
-                        Ok((period, insights::category_viewership_weekly(conn, period)?))
-                    })
-                    .await?;
-                let (rows, total) = page_of(rows, page);
-                let filters = vec![("interval", "week".to_owned())];
-                let meta = page_meta(path, (period.from, period.to), filters, page, rows.len(), total, version);
-                format::render(format, "category-viewership-weekly", rows, meta)
-            } else {
-                let (period, rows) = warehouse
-                    .with_connection(move |conn| {
-                        let period = range.resolve(conn)?;
-                        Ok((period, insights::category_viewership(conn, period)?))
-                    })
-                    .await?;
-                let (rows, total) = page_of(rows, page);
-                let meta = page_meta(path, (period.from, period.to), Vec::new(), page, rows.len(), total, version);
-                format::render(format, "category-viewership", rows, meta)
-            }
-        })
-        .await
+    })
 }
 
 /// Hours viewed over time: each chosen title's global hours and views per week (all its seasons and
@@ -648,11 +413,11 @@ pub async fn category_viewership(
     path = "/v1/analytics/weekly-hours",
     tag = "analytics",
     params(
-        ("title" = Option<Vec<String>>, Query, description = "A title id or name; repeat it for several titles (`?title=Wednesday&title=42`). Absent: the `top` titles with the most hours in the period."),
-        ("top" = Option<u32>, Query, description = "Without `title`: how many titles, 1 to 50; default 10."),
-        ("from" = Option<String>, Query, description = "First week, a Sunday; default the first week held."),
-        ("to" = Option<String>, Query, description = "Last week, a Sunday; default the latest week held."),
-        ("format" = Option<String>, Query, description = "`json` (default) or `csv`; wins over the `Accept` header."),
+        ("title" = Option<Vec<String>>, Query, description = "A title id or name; repeat it for several titles (`?title=Wednesday&title=42`), at most 50. Absent: the `top` titles with the most hours in the period."),
+        ("top" = Option<u32>, Query, description = "Without `title`: how many titles, 1 to 50; default 10.", minimum = 1, maximum = 50),
+        ("from" = Option<String>, Query, description = "First week, a Sunday; default the first week held.", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        ("to" = Option<String>, Query, description = "Last week, a Sunday; default the latest week held.", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        ("format" = Option<String>, Query, description = "`json` (default) or `csv`; wins over the `Accept` header.", pattern = "^(json|csv)$"),
     ),
     responses(
         (status = 200, description = "Weeks and titles, oldest week first", content((Envelope<WeeklyHoursRow> = "application/json"), (String = "text/csv"))),
@@ -666,21 +431,18 @@ pub async fn weekly_hours(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let mut titles_asked: Vec<String> = Vec::new();
+    let mut titles = Vec::new();
     let (mut top, mut from, mut to, mut format_param) = (None, None, None, None);
     for (name, value) in url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
-        let value = value.into_owned();
         match name.as_ref() {
-            "title" => titles_asked.push(value),
-            "top" => {
-                top =
-                    Some(value.parse::<u32>().ok().filter(|n| (1..=50).contains(n)).ok_or_else(|| {
-                        Error::invalid("top", format!("{value:?} is out of range; accepted: 1 to 50"))
-                    })?)
+            "title" if titles.len() == WeeklyHours::MAX_TITLES => {
+                return Err(Error::invalid("title", format!("at most {} titles", WeeklyHours::MAX_TITLES)));
             }
-            "from" => from = Some(value),
-            "to" => to = Some(value),
-            "format" => format_param = Some(value),
+            "title" => titles.push(title_ref(&value)?),
+            "top" => top = Some(value.into_owned()),
+            "from" => from = Some(value.into_owned()),
+            "to" => to = Some(value.into_owned()),
+            "format" => format_param = Some(value.into_owned()),
             other => {
                 return Err(Error::invalid(
                     "query string",
@@ -689,59 +451,32 @@ pub async fn weekly_hours(
             }
         }
     }
-    if !titles_asked.is_empty() && top.is_some() {
+    let top = top
+        .map(|text| {
+            text.parse::<u32>().ok().filter(|n| (1..=WeeklyHours::MAX_TOP).contains(n)).ok_or_else(|| {
+                Error::invalid("top", format!("{text:?} is out of range; accepted: 1 to {}", WeeklyHours::MAX_TOP))
+            })
+        })
+        .transpose()?;
+    if !titles.is_empty() && top.is_some() {
         return Err(Error::invalid("top", "top chooses titles when no title is given; use one or the other"));
     }
     let format = Format::negotiate(format_param.as_deref(), &headers)?;
-    let range = WeekRange::parse(from.as_deref(), to.as_deref())?;
-    let top = top.unwrap_or(10);
-    let version = state.warehouse().data_version();
-    let canonical: Vec<String> = titles_asked.iter().map(|t| normalize(t)).collect();
-    let key = CacheKey::new("weekly_hours", format!("{canonical:?}|{top}|{}", range.key()), format, version);
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (period, rows) = warehouse
-                .with_connection(move |conn| {
-                    let period = range.resolve(conn)?;
-                    let ids = if titles_asked.is_empty() {
-                        insights::most_watched_titles(conn, period, top)?
-                    } else {
-                        titles_asked.iter().map(|asked| title_id(conn, asked)).collect::<Result<Vec<_>>>()?
-                    };
-                    Ok((period, insights::weekly_hours(conn, &ids, period)?))
-                })
-                .await?;
-            let mut meta = Meta::new(rows.len(), Vec::new(), version);
-            meta.from = Some(period.from.to_string());
-            meta.to = Some(period.to.to_string());
-            format::render(format, "weekly-hours", rows, meta)
-        })
-        .await
+    let question =
+        WeeklyHours { titles, top: top.unwrap_or(10), range: params::week_range(from.as_deref(), to.as_deref())? };
+    Ok(answer(&state, &headers, format, "/v1/analytics/weekly-hours".into(), question).await)
 }
 
-/// A title id as given, or the most charted title with that name.
-fn title_id(conn: &Connection, asked: &str) -> Result<i64> {
+/// A title by id, or by name (matched as normalised).
+fn title_ref(asked: &str) -> Result<TitleRef> {
     if let Ok(id) = asked.trim().parse::<i64>() {
-        return if titles::exists(conn, id)? { Ok(id) } else { Err(Error::TitleNotFound(id)) };
+        return Ok(TitleRef::Id(id));
     }
-    insights::title_by_name(conn, &normalize(asked))?.ok_or_else(|| Error::UnknownTitle { name: asked.to_owned() })
-}
-
-/// `from`/`to` for the YouTube endpoints: days of publication, any day.
-fn day(name: &'static str, value: Option<&str>) -> Result<Option<NaiveDate>> {
-    value
-        .map(|text| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| Error::invalid(name, format!("{text:?} is not a date; accepted: YYYY-MM-DD")))
-        })
-        .transpose()
-}
-
-fn video_period(conn: &Connection, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(NaiveDate, NaiveDate)> {
-    let (first, last) = insights::video_days(conn)?.ok_or(Error::NoData { what: "YouTube videos" })?;
-    Ok((from.unwrap_or(first), to.unwrap_or(last)))
+    let normalized = normalize(asked);
+    if normalized.is_empty() {
+        return Err(Error::invalid("title", format!("{asked:?} is neither a title id nor a name")));
+    }
+    Ok(TitleRef::Name { normalized, asked: asked.chars().take(200).collect() })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -749,15 +484,22 @@ fn video_period(conn: &Connection, from: Option<NaiveDate>, to: Option<NaiveDate
 #[into_params(parameter_in = Query)]
 pub struct TopEngagementParams {
     /// First day of publication, YYYY-MM-DD; default the first video's.
+    #[param(schema_with = spec::date)]
     from: Option<String>,
     /// Last day of publication; default the latest video's.
+    #[param(schema_with = spec::date)]
     to: Option<String>,
     /// `views` (default), `likes`, `comments` or `engagement_rate`.
+    #[param(schema_with = spec::metric)]
     metric: Option<String>,
     /// Page size, 1 to 1000; default 20.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
+    /// Rows to skip; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -780,39 +522,13 @@ pub async fn youtube_top_engagement(
     Query(p): Query<TopEngagementParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let (from, to) = (day("from", p.from.as_deref())?, day("to", p.to.as_deref())?);
-    let metric = match p.metric.as_deref() {
-        None => EngagementMetric::Views,
-        Some(text) => EngagementMetric::parse(text).ok_or_else(|| {
-            Error::invalid("metric", format!("{text:?} is not a metric; accepted: {}", EngagementMetric::ACCEPTED))
-        })?,
+    let question = YoutubeTopEngagement {
+        days: params::day_range(p.from.as_deref(), p.to.as_deref())?,
+        metric: params::choice("metric", p.metric.as_deref(), EngagementMetric::parse, EngagementMetric::ACCEPTED)?
+            .unwrap_or(EngagementMetric::Views),
+        page: params::page(p.limit, p.offset, PageSize::LIST)?,
     };
-    let page = Page::parse(p.limit, p.offset, MAX_PAGE)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new(
-        "youtube_top_engagement",
-        format!("{from:?}..{to:?}|{metric:?}|{}|{}", page.limit, page.offset),
-        format,
-        version,
-    );
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (days, rows, total) = warehouse
-                .with_connection(move |conn| {
-                    let (from, to) = video_period(conn, from, to)?;
-                    let (rows, total) =
-                        insights::youtube_top_engagement(conn, from, to, metric, page.limit, page.offset)?;
-                    Ok(((from, to), rows, total))
-                })
-                .await?;
-            let path = "/v1/analytics/youtube/top-engagement";
-            let filters = vec![("metric", metric.as_str().to_owned())];
-            let meta = page_meta(path, days, filters, page, rows.len(), total, version);
-            format::render(format, "youtube-top-engagement", rows, meta)
-        })
-        .await
+    Ok(answer(&state, &headers, format, "/v1/analytics/youtube/top-engagement".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -820,12 +536,16 @@ pub async fn youtube_top_engagement(
 #[into_params(parameter_in = Query)]
 pub struct DurationParams {
     /// Bucket width in minutes, 1 to 120; default 1.
+    #[param(minimum = 1, maximum = 120)]
     bucket_minutes: Option<u32>,
     /// First day of publication, YYYY-MM-DD; default the first video's.
+    #[param(schema_with = spec::date)]
     from: Option<String>,
     /// Last day of publication; default the latest video's.
+    #[param(schema_with = spec::date)]
     to: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -849,27 +569,10 @@ pub async fn youtube_duration_histogram(
     Query(p): Query<DurationParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let bucket = p.bucket_minutes.unwrap_or(1);
-    if !(1..=120).contains(&bucket) {
-        return Err(Error::invalid("bucket_minutes", format!("{bucket} is out of range; accepted: 1 to 120")));
+    let bucket_minutes = p.bucket_minutes.unwrap_or(1);
+    if !YoutubeDurations::BUCKETS.contains(&bucket_minutes) {
+        return Err(Error::invalid("bucket_minutes", format!("{bucket_minutes} is out of range; accepted: 1 to 120")));
     }
-    let (from, to) = (day("from", p.from.as_deref())?, day("to", p.to.as_deref())?);
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new("youtube_durations", format!("{bucket}|{from:?}..{to:?}"), format, version);
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (days, rows) = warehouse
-                .with_connection(move |conn| {
-                    let (from, to) = video_period(conn, from, to)?;
-                    Ok(((from, to), insights::youtube_durations(conn, bucket, from, to)?))
-                })
-                .await?;
-            let mut meta = Meta::new(rows.len(), Vec::new(), version);
-            meta.from = Some(days.0.to_string());
-            meta.to = Some(days.1.to_string());
-            format::render(format, "youtube-duration-histogram", rows, meta)
-        })
-        .await
+    let question = YoutubeDurations { bucket_minutes, days: params::day_range(p.from.as_deref(), p.to.as_deref())? };
+    Ok(answer(&state, &headers, format, "/v1/analytics/youtube/duration-histogram".into(), question).await)
 }

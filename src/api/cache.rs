@@ -1,18 +1,18 @@
 //! Rendered responses of the query endpoints, kept in memory (moka) and described to HTTP caches.
 //!
-//! The key is the route, its parameters in canonical form (parsed, so `tv-english` and
+//! The key is the route, its question in canonical form (parsed, so `tv-english` and
 //! `TV (English)` share an entry), the format and the warehouse's data version. A refresh that
 //! commits changes the version, so nothing stale can be served; entries of older versions are
 //! dropped when a newer version is first seen. Concurrent misses for one key wait for a single
 //! computation. The cache is bounded by the bytes of the bodies it holds.
 //!
-//! Every cacheable answer carries a strong `ETag` made from the same key and
+//! Every successful answer carries a strong `ETag` made from the same key and
 //! `Cache-Control: public, max-age=…`; a matching `If-None-Match` gets `304` without touching the
-//! warehouse.
+//! warehouse. Whatever a hit sends is computed once, when the entry is stored.
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -60,22 +60,35 @@ pub struct Rendered {
     pub disposition: Option<HeaderValue>,
     pub link: Option<HeaderValue>,
     pub body: Bytes,
+    /// Set when the response is stored: successful answers only.
+    etag: Option<HeaderValue>,
 }
 
 impl Rendered {
+    pub fn new(status: StatusCode, content_type: HeaderValue, body: Bytes) -> Rendered {
+        Rendered { status, content_type, disposition: None, link: None, body, etag: None }
+    }
+
     /// Client errors are answers too (a week that is not there stays not there until the data
     /// changes), so they are cached; server errors are not and stay errors.
-    pub fn from_result(result: Result<Rendered>) -> Result<Rendered> {
+    fn from_result(result: Result<Rendered>) -> Result<Rendered> {
         match result {
             Err(err) if super::error::status_of(&err).is_client_error() => Ok(super::error::render(&err)),
             other => other,
         }
     }
+
+    fn tagged(mut self, key: &CacheKey) -> Rendered {
+        if self.status.is_success() {
+            self.etag = HeaderValue::from_str(&key.etag()).ok();
+        }
+        self
+    }
 }
 
 pub struct ResponseCache {
     cache: Option<Cache<CacheKey, Arc<Rendered>>>,
-    max_age: Duration,
+    cache_control: HeaderValue,
     newest_version: AtomicU64,
     metrics: Arc<Metrics>,
 }
@@ -91,7 +104,9 @@ impl ResponseCache {
                 })
                 .build()
         });
-        ResponseCache { cache, max_age, newest_version: AtomicU64::new(0), metrics }
+        let cache_control = HeaderValue::from_str(&format!("public, max-age={}", max_age.as_secs()))
+            .expect("a number is a valid header value");
+        ResponseCache { cache, cache_control, newest_version: AtomicU64::new(0), metrics }
     }
 
     /// Entries and bytes held, for `/metrics`.
@@ -107,80 +122,119 @@ impl ResponseCache {
 
     /// Answers a cacheable request: `304` when the client's copy is current, else the cached
     /// response or, on a miss, the one `render` produces (once, however many ask at the same time).
-    pub async fn serve<F>(&self, key: CacheKey, request: &HeaderMap, render: F) -> Result<Response>
+    pub async fn serve<F>(&self, key: CacheKey, request: &HeaderMap, render: F) -> Response
     where
         F: Future<Output = Result<Rendered>> + Send,
     {
-        let etag = key.etag();
-        if matches(request, &etag) {
+        let conditional = request.get(header::IF_NONE_MATCH).is_some();
+        if let Some(cache) = &self.cache {
+            if self.newest_version.fetch_max(key.version, Ordering::AcqRel) < key.version {
+                // A newer data version makes every older entry unreachable; free their memory.
+                cache.invalidate_all();
+            }
+            if let Some(stored) = cache.get(&key).await {
+                if conditional && not_modified(request, &stored) {
+                    self.metrics.cache_not_modified();
+                    return self.not_modified(&stored, key.version);
+                }
+                self.metrics.cache_hit();
+                return self.respond(&stored, key.version, true);
+            }
+        }
+        // Only a successful answer carries this tag, so a client holding it was sent a 200 for
+        // this very key: it is still current without asking the warehouse.
+        if conditional && tag_listed(request, &key.etag()) {
             self.metrics.cache_not_modified();
-            return Ok(self.headers(StatusCode::NOT_MODIFIED.into_response(), &etag, key.version));
+            let tag = HeaderValue::from_str(&key.etag()).ok();
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            self.describe(&mut response, tag.as_ref(), key.version);
+            return response;
         }
         let version = key.version;
-        let (rendered, hit) = self.get(key, render).await?;
-        let mut response = Response::builder()
-            .status(rendered.status)
-            .header(header::CONTENT_TYPE, rendered.content_type.clone())
-            .body(Body::from(rendered.body.clone()))
-            .map_err(|e| Error::Internal(format!("building a response: {e}")))?;
-        let headers = response.headers_mut();
-        if let Some(disposition) = &rendered.disposition {
-            headers.insert(header::CONTENT_DISPOSITION, disposition.clone());
+        match self.compute(key, render).await {
+            Ok((stored, _)) if conditional && not_modified(request, &stored) => {
+                self.metrics.cache_not_modified();
+                self.not_modified(&stored, version)
+            }
+            Ok((stored, hit)) => {
+                if hit { self.metrics.cache_hit() } else { self.metrics.cache_miss() }
+                self.respond(&stored, version, hit)
+            }
+            Err(err) => super::error::respond(&err),
         }
-        if let Some(link) = &rendered.link {
-            headers.insert(header::LINK, link.clone());
-        }
-        headers.insert("x-cache", HeaderValue::from_static(if hit { "hit" } else { "miss" }));
-        Ok(self.headers(response, &etag, version))
     }
 
-    async fn get<F>(&self, key: CacheKey, render: F) -> Result<(Arc<Rendered>, bool)>
+    /// Runs `render` for a key not found, once for all who ask at the same time. The flag says
+    /// whether another request computed it.
+    async fn compute<F>(&self, key: CacheKey, render: F) -> Result<(Arc<Rendered>, bool), Arc<Error>>
     where
         F: Future<Output = Result<Rendered>> + Send,
     {
         let Some(cache) = &self.cache else {
-            self.metrics.cache_miss();
-            return Ok((Arc::new(Rendered::from_result(render.await)?), false));
+            let rendered = Rendered::from_result(render.await).map_err(Arc::new)?;
+            return Ok((Arc::new(rendered.tagged(&key)), false));
         };
-        // A newer data version makes every older entry unreachable; free their memory.
-        if self.newest_version.fetch_max(key.version, Ordering::AcqRel) < key.version {
-            cache.invalidate_all();
-        }
-        let rendered_here = AtomicBool::new(false);
-        let value = cache
+        let tag_key = key.clone();
+        let computed_here = std::sync::atomic::AtomicBool::new(false);
+        let stored = cache
             .try_get_with(key, async {
-                rendered_here.store(true, Ordering::Release);
-                Rendered::from_result(render.await).map(Arc::new)
+                computed_here.store(true, Ordering::Release);
+                Rendered::from_result(render.await).map(|r| Arc::new(r.tagged(&tag_key)))
             })
-            .await
-            .map_err(|shared: Arc<Error>| Arc::try_unwrap(shared).unwrap_or_else(|e| Error::Internal(e.to_string())))?;
-        let hit = !rendered_here.load(Ordering::Acquire);
-        if hit {
-            self.metrics.cache_hit()
-        } else {
-            self.metrics.cache_miss()
-        }
-        Ok((value, hit))
+            .await?;
+        Ok((stored, !computed_here.load(Ordering::Acquire)))
     }
 
-    fn headers(&self, mut response: Response, etag: &str, version: u64) -> Response {
+    fn respond(&self, stored: &Rendered, version: u64, hit: bool) -> Response {
+        let mut response = Response::new(Body::from(stored.body.clone()));
+        *response.status_mut() = stored.status;
         let headers = response.headers_mut();
-        headers.insert(header::ETAG, HeaderValue::from_str(etag).expect("an ETag is ASCII"));
-        let control = format!("public, max-age={}", self.max_age.as_secs());
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_str(&control).expect("ASCII"));
-        headers.insert("x-data-version", HeaderValue::from(version));
+        headers.insert(header::CONTENT_TYPE, stored.content_type.clone());
+        if let Some(disposition) = &stored.disposition {
+            headers.insert(header::CONTENT_DISPOSITION, disposition.clone());
+        }
+        if let Some(link) = &stored.link {
+            headers.insert(header::LINK, link.clone());
+        }
+        headers.insert("x-cache", HeaderValue::from_static(if hit { "hit" } else { "miss" }));
+        self.describe(&mut response, stored.etag.as_ref(), version);
         response
+    }
+
+    fn not_modified(&self, stored: &Rendered, version: u64) -> Response {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        self.describe(&mut response, stored.etag.as_ref(), version);
+        response
+    }
+
+    fn describe(&self, response: &mut Response, etag: Option<&HeaderValue>, version: u64) {
+        let headers = response.headers_mut();
+        if let Some(etag) = etag {
+            headers.insert(header::ETAG, etag.clone());
+            headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
+        }
+        headers.insert("x-data-version", HeaderValue::from(version));
     }
 }
 
-/// `If-None-Match` lists ETags (or `*`); a weak comparison is right for GET (RFC 9110 13.1.2).
-fn matches(request: &HeaderMap, etag: &str) -> bool {
-    request.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
-        |tag| {
-            let tag = tag.trim();
-            tag == "*" || tag.trim_start_matches("W/") == etag
-        },
-    )
+/// `If-None-Match` names the stored answer: by its tag, or by `*` when there is a current
+/// successful answer (RFC 9110 13.1.2; a weak comparison is right for GET).
+fn not_modified(request: &HeaderMap, stored: &Rendered) -> bool {
+    let Some(etag) = &stored.etag else { return false };
+    etag.to_str().is_ok_and(|etag| tag_listed(request, etag)) || listed(request).any(|tag| tag == "*")
+}
+
+fn tag_listed(request: &HeaderMap, etag: &str) -> bool {
+    listed(request).any(|tag| tag.trim_start_matches("W/") == etag)
+}
+
+fn listed(request: &HeaderMap) -> impl Iterator<Item = &str> {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
 }
 
 #[cfg(test)]
@@ -204,13 +258,22 @@ mod tests {
         }
     }
 
+    fn stored(status: StatusCode) -> Rendered {
+        let key = CacheKey::new("global", String::new(), Format::Json, 3);
+        Rendered::new(status, HeaderValue::from_static("application/json"), Bytes::new()).tagged(&key)
+    }
+
     #[test]
-    fn if_none_match_accepts_lists_weak_tags_and_a_star() {
+    fn if_none_match_accepts_lists_weak_tags_and_a_star_for_a_successful_answer_only() {
+        let ok = stored(StatusCode::OK);
+        let tag = ok.etag.clone().unwrap();
         let mut headers = HeaderMap::new();
-        headers.insert(header::IF_NONE_MATCH, "\"1-aa\", W/\"3-bb\"".parse().unwrap());
-        assert!(matches(&headers, "\"3-bb\""));
-        assert!(!matches(&headers, "\"3-cc\""));
+        headers.insert(header::IF_NONE_MATCH, format!("\"1-aa\", W/{}", tag.to_str().unwrap()).parse().unwrap());
+        assert!(not_modified(&headers, &ok));
+        headers.insert(header::IF_NONE_MATCH, "\"3-cc\"".parse().unwrap());
+        assert!(!not_modified(&headers, &ok));
         headers.insert(header::IF_NONE_MATCH, "*".parse().unwrap());
-        assert!(matches(&headers, "\"9-zz\""));
+        assert!(not_modified(&headers, &ok));
+        assert!(!not_modified(&headers, &stored(StatusCode::NOT_FOUND)), "no current answer for `*` to match");
     }
 }

@@ -37,7 +37,13 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::RouteNotFound { .. } => StatusCode::NOT_FOUND,
         Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
         Error::IngestRunning { .. } => StatusCode::CONFLICT,
-        Error::ShuttingDown | Error::Cancelled | Error::Interrupted | Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::ShuttingDown
+        | Error::Cancelled
+        | Error::Interrupted
+        | Error::Timeout
+        | Error::Abandoned
+        | Error::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
         Error::Download { .. }
         | Error::UpstreamStatus { .. }
         | Error::InvalidFile { .. }
@@ -58,28 +64,53 @@ pub fn status_of(err: &Error) -> StatusCode {
 /// A client error as a cacheable response.
 pub fn render(err: &Error) -> Rendered {
     let body = ErrorBody { code: err.code().to_owned(), message: err.to_string() };
-    Rendered {
-        status: status_of(err),
-        content_type: HeaderValue::from_static("application/json"),
-        disposition: None,
-        link: None,
-        body: serde_json::to_vec(&body).unwrap_or_default().into(),
+    Rendered::new(
+        status_of(err),
+        HeaderValue::from_static("application/json"),
+        serde_json::to_vec(&body).unwrap_or_default().into(),
+    )
+}
+
+/// The cause of a server error, carried on the response to the middleware that logs it with the
+/// request's id and route (`metrics::track`); the client is told only where to look.
+#[derive(Debug, Clone)]
+pub struct ServerFailure {
+    pub code: &'static str,
+    pub cause: String,
+}
+
+/// The response for any error, however many requests share it (a failed computation the cache
+/// coalesced is answered to every waiter with the same code).
+pub fn respond(err: &Error) -> Response {
+    let status = status_of(err);
+    let hidden = status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE;
+    let message = if hidden {
+        "internal error; the service log has the details under this response's x-request-id".to_owned()
+    } else {
+        err.to_string()
+    };
+    let mut response = (status, Json(ErrorBody { code: err.code().to_owned(), message })).into_response();
+    if hidden {
+        response.extensions_mut().insert(ServerFailure { code: err.code(), cause: err.to_string() });
     }
+    let headers = response.headers_mut();
+    match err {
+        Error::Unauthorized => {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        Error::Overloaded { .. } | Error::Abandoned | Error::Timeout => {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        Error::RateLimited { retry_after_secs, .. } => {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+        _ => {}
+    }
+    response
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let status = status_of(&self);
-        let message = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
-            tracing::error!(code = self.code(), error = %self, "request failed");
-            "internal error; the service log has the details under this response's x-request-id".to_owned()
-        } else {
-            self.to_string()
-        };
-        let mut response = (status, Json(ErrorBody { code: self.code().to_owned(), message })).into_response();
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        response
+        respond(&self)
     }
 }

@@ -119,7 +119,10 @@ pub fn render<T: Serialize + ToSchema>(format: Format, filename: &str, rows: Vec
             (HeaderValue::from_static("text/csv; charset=utf-8"), Some(disposition), to_csv(&rows)?)
         }
     };
-    Ok(Rendered { status: StatusCode::OK, content_type, disposition, link, body: body.into() })
+    let mut rendered = Rendered::new(StatusCode::OK, content_type, body.into());
+    rendered.disposition = disposition;
+    rendered.link = link;
+    Ok(rendered)
 }
 
 fn header_value(text: &str) -> Result<HeaderValue> {

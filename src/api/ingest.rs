@@ -1,7 +1,9 @@
 //! Ingestion over HTTP: triggers (bearer token required) and the run history.
 
 use axum::Json;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -11,14 +13,15 @@ use super::auth::Admin;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::Meta;
-use super::params::Page;
+use super::answer::next_page;
+use super::params::{self, PageSize};
 use super::state::AppState;
 use crate::domain::{IngestRun, RunId, RunStatus, SourceId, Trigger};
 use crate::error::{Error, Result};
 use crate::pipeline::{CatalogMode, RunOptions};
 use crate::warehouse::runs::{self, RunFilter};
 
-const MAX_RUNS_PAGE: u32 = 200;
+const RUNS_PAGE: PageSize = PageSize { default: 20, max: 200 };
 
 /// A run with links to follow.
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,15 +125,18 @@ impl TriggerParams {
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
         (status = 404, description = "Unknown source", body = ErrorBody),
         (status = 409, description = "A run of this source is already under way; the message names it", body = ErrorBody),
+        (status = 429, description = "Too many triggers from this client (`NA_TRIGGER_RATE_PER_MINUTE`); `Retry-After` says when to try again", body = ErrorBody),
         (status = 503, description = "The service is shutting down", body = ErrorBody),
     )
 )]
 pub async fn trigger_ingest(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     _admin: Admin,
     Path(source): Path<String>,
     Query(params): Query<TriggerParams>,
 ) -> Result<Response> {
+    state.triggers().check(client.ip())?;
     let source: SourceId = source.parse().map_err(|_| Error::UnknownSource { got: source })?;
     let options = params.options(source, state.catalog_backfill_from())?;
     if state.is_shutting_down() {
@@ -150,8 +156,10 @@ pub struct RunsParams {
     /// Only runs in this state: `queued`, `running`, `succeeded` or `failed`.
     status: Option<String>,
     /// Page size, 1 to 200; default 20.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     /// Runs to skip, newest first; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
 }
 
@@ -179,7 +187,7 @@ pub async fn list_runs(State(state): State<AppState>, Query(params): Query<RunsP
             Error::invalid("status", format!("{text:?} is not a run status; accepted: {}", RunStatus::ACCEPTED))
         })?),
     };
-    let page = Page::parse(params.limit, params.offset, MAX_RUNS_PAGE)?;
+    let page = params::page(params.limit, params.offset, RUNS_PAGE)?;
     let filter = RunFilter { source, status, limit: page.limit, offset: page.offset };
     let version = state.warehouse().data_version();
     let (runs, total) = state.warehouse().with_connection(move |conn| runs::list(conn, &filter)).await?;
@@ -195,7 +203,7 @@ pub async fn list_runs(State(state): State<AppState>, Query(params): Query<RunsP
     if let Some(status) = status {
         filters.push(("status", status.as_str().to_owned()));
     }
-    meta.next = page.next("/v1/ingest/runs", &filters, runs.len(), total);
+    meta.next = next_page("/v1/ingest/runs", page, &filters, runs.len(), total);
     let link = meta.next.as_ref().map(|next| format!("<{next}>; rel=\"next\""));
     let body = RunList { data: runs.into_iter().map(RunResponse::from).collect(), meta };
     let mut response = Json(body).into_response();

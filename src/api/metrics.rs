@@ -2,11 +2,12 @@
 //! status, the response cache, and ingestion runs and rows by source and outcome. Run counts come
 //! from the run records at scrape time, so they survive restarts and count CLI runs too.
 
-use std::sync::Mutex;
+use std::collections::HashSet;
+use std::sync::{Mutex, RwLock};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::collector::Collector;
@@ -17,21 +18,24 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use super::error::ServerFailure;
 use super::state::AppState;
 use crate::error::{Error, Result};
 use crate::warehouse::runs::{self, RunTotals};
 
+/// Every label value comes from a closed set: the router's route templates, the standard methods
+/// and three-digit statuses. Nothing a client sends can add a series.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    route: String,
-    method: String,
+    route: &'static str,
+    method: &'static str,
     status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
-    route: String,
-    method: String,
+    route: &'static str,
+    method: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -43,7 +47,12 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
-    cache: Family<CacheLabels, Counter>,
+    /// The route templates seen, each stored once for the life of the process; the router has a
+    /// fixed number of them.
+    routes: RwLock<HashSet<&'static str>>,
+    cache_hits: Counter,
+    cache_misses: Counter,
+    cache_not_modified: Counter,
     cache_entries: Gauge,
     cache_bytes: Gauge,
     data_version: Gauge,
@@ -116,27 +125,68 @@ impl Metrics {
         registry.register("data_version", "The warehouse's data version", data_version.clone());
         let runs = std::sync::Arc::new(RunCollector::default());
         registry.register_collector(Box::new(runs.clone()));
-        Metrics { registry, requests, latency, cache, cache_entries, cache_bytes, data_version, runs }
+        let outcome = |result| cache.get_or_create(&CacheLabels { result }).clone();
+        Metrics {
+            registry,
+            requests,
+            latency,
+            routes: RwLock::new(HashSet::new()),
+            cache_hits: outcome("hit"),
+            cache_misses: outcome("miss"),
+            cache_not_modified: outcome("not_modified"),
+            cache_entries,
+            cache_bytes,
+            data_version,
+            runs,
+        }
     }
 
     pub fn cache_hit(&self) {
-        self.cache.get_or_create(&CacheLabels { result: "hit" }).inc();
+        self.cache_hits.inc();
     }
 
     pub fn cache_miss(&self) {
-        self.cache.get_or_create(&CacheLabels { result: "miss" }).inc();
+        self.cache_misses.inc();
     }
 
     pub fn cache_not_modified(&self) {
-        self.cache.get_or_create(&CacheLabels { result: "not_modified" }).inc();
+        self.cache_not_modified.inc();
     }
 
-    fn observe(&self, route: String, method: String, status: StatusCode, seconds: f64) {
-        self.requests
-            .get_or_create(&RequestLabels { route: route.clone(), method: method.clone(), status: status.as_u16() })
-            .inc();
+    fn observe(&self, route: &'static str, method: &'static str, status: StatusCode, seconds: f64) {
+        self.requests.get_or_create(&RequestLabels { route, method, status: status.as_u16() }).inc();
         self.latency.get_or_create(&RouteLabels { route, method }).observe(seconds);
     }
+
+    /// The stored copy of a route template from the router.
+    fn route(&self, template: &str) -> &'static str {
+        if let Some(route) = self.routes.read().expect("routes lock").get(template) {
+            return route;
+        }
+        let mut routes = self.routes.write().expect("routes lock");
+        if let Some(route) = routes.get(template) {
+            return route;
+        }
+        let route: &'static str = Box::leak(template.to_owned().into_boxed_str());
+        routes.insert(route);
+        route
+    }
+}
+
+/// Standard methods by name; anything else is `other`.
+fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    KNOWN.iter().find(|known| *known == method).map_or("other", |known| known.as_str())
 }
 
 impl Default for Metrics {
@@ -146,14 +196,20 @@ impl Default for Metrics {
 }
 
 /// Middleware: counts and times every request under its route template, so ids in paths do not
-/// multiply the series.
+/// multiply the series, and logs server failures with the request's id. Logging here, once per
+/// failure, keeps a per-request span off the hot path.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route =
-        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = request.method().to_string();
+    let metrics = state.metrics();
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| metrics.route(p.as_str()));
+    let method = method_label(request.method());
+    let request_id = request.headers().get("x-request-id").cloned();
     let started = Instant::now();
     let response = next.run(request).await;
-    state.metrics().observe(route, method, response.status(), started.elapsed().as_secs_f64());
+    if let Some(failure) = response.extensions().get::<ServerFailure>() {
+        let request_id = request_id.as_ref().and_then(|id| id.to_str().ok()).unwrap_or("");
+        tracing::error!(request_id, route, method, code = failure.code, error = %failure.cause, "request failed");
+    }
+    metrics.observe(route, method, response.status(), started.elapsed().as_secs_f64());
     response
 }
 

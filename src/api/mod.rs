@@ -2,26 +2,29 @@
 //! `#[utoipa::path]`, so the served routes and the spec cannot disagree.
 
 pub mod analytics;
+mod answer;
 mod auth;
 pub mod cache;
 pub mod error;
 mod extract;
 pub mod format;
 pub mod ingest;
+mod limits;
 pub mod metrics;
 pub mod ops;
 mod params;
+mod spec;
 pub mod state;
 pub mod titles;
 pub mod top10;
 
-use std::time::Duration;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, Method, Uri};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -34,6 +37,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use state::AppState;
 
+use crate::config::Config;
 use crate::error::Error;
 
 #[derive(OpenApi)]
@@ -95,48 +99,50 @@ fn routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at `/openapi.json` and committed as `openapi/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().split_for_parts().1
+    let mut spec = routes().split_for_parts().1;
+    spec::finish(&mut spec);
+    spec
 }
 
-pub fn router(state: AppState, request_timeout: Duration) -> Router {
-    let (api, spec) = routes().split_for_parts();
+pub fn router(state: AppState, config: &Config) -> Router {
+    let (api, mut spec) = routes().split_for_parts();
+    spec::finish(&mut spec);
     let request_id = HeaderName::from_static("x-request-id");
+    let request_timeout = config.request_timeout;
+    let max_in_flight = config.max_in_flight;
+    let in_flight = Arc::new(Semaphore::new(max_in_flight));
+    // Outermost first. Metrics sit outside the load shedding and the time limit, so shed and
+    // timed-out requests are counted too.
     let layers = ServiceBuilder::new()
+        .layer(middleware::from_fn(limits::sanitize_request_id))
         .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
-                    let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+                    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
                     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        route = route.unwrap_or(request.uri().path()),
-                        request_id = id,
-                    )
+                    tracing::debug_span!("request", method = %request.method(), route, request_id = id)
                 })
-                // A line per answered request halved cached throughput in bench/run.sh (JSON logs,
-                // 2 cores); /metrics already counts and times requests. Server errors still log
-                // at ERROR; `RUST_LOG=info,tower_http=debug` brings the access log back.
-                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
+                // A line (and a span) per request halved cached throughput in bench/run.sh (JSON
+                // logs, 2 cores); /metrics already counts and times requests, and `metrics::track`
+                // logs server failures with the request id. `RUST_LOG=info,tower_http=debug` brings
+                // the access log back.
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG))
+                .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(request_id))
-        .layer(middleware::from_fn(move |request: Request, next: Next| time_limit(request, next, request_timeout)))
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            limits::shed_load(in_flight.clone(), max_in_flight, request, next)
+        }))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            limits::time_limit(request, next, request_timeout)
+        }));
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(layers)
         .with_state(state)
-}
-
-/// A request that outlives the limit gets a JSON 503; a query it started runs to its end on the
-/// blocking pool but holds its concurrency slot until then (see `Warehouse::with_connection`).
-async fn time_limit(request: Request, next: Next, limit: Duration) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => Error::Timeout.into_response(),
-    }
 }
 
 async fn route_not_found(method: Method, uri: Uri) -> Error {

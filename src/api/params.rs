@@ -1,10 +1,28 @@
 //! Parsing request parameters into domain types, with messages that say what is accepted.
 
-use crate::domain::{Category, List, WeekSelector};
+use chrono::NaiveDate;
+
+use crate::analytics::Page;
+use crate::analytics::insights::Region;
+use crate::analytics::scope::{DayRange, WeekRange};
+use crate::domain::{Category, CountryCode, List, Week, WeekSelector};
 use crate::error::{Error, Result};
 
-pub const DEFAULT_PAGE: u32 = 20;
-pub const MAX_PAGE: u32 = 1000;
+/// Page sizes of a paged endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSize {
+    pub default: u32,
+    pub max: u32,
+}
+
+impl PageSize {
+    /// Lists read a page at a time.
+    pub const LIST: PageSize = PageSize { default: 20, max: 1000 };
+    /// Answers usually read whole (a genre table, a title's run).
+    pub const WHOLE: PageSize = PageSize { default: 1000, max: 1000 };
+    /// Country pairs: about 8,600 for 93 countries.
+    pub const PAIRS: PageSize = PageSize { default: 10_000, max: 10_000 };
+}
 
 pub fn week(value: Option<&str>) -> Result<WeekSelector> {
     match value {
@@ -26,34 +44,86 @@ pub fn category(value: Option<&str>, list: List) -> Result<Option<Category>> {
 }
 
 /// `limit` and `offset` of a paged list.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub limit: u32,
-    pub offset: u64,
+pub fn page(limit: Option<u32>, offset: Option<u64>, size: PageSize) -> Result<Page> {
+    let limit = limit.unwrap_or(size.default);
+    if !(1..=size.max).contains(&limit) {
+        return Err(Error::invalid("limit", format!("{limit} is out of range; accepted: 1 to {}", size.max)));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset > Page::MAX_OFFSET {
+        return Err(Error::invalid("offset", format!("{offset} is out of range; accepted: 0 to {}", Page::MAX_OFFSET)));
+    }
+    Ok(Page { limit, offset })
 }
 
-impl Page {
-    pub fn parse(limit: Option<u32>, offset: Option<u64>, max: u32) -> Result<Page> {
-        let limit = limit.unwrap_or(DEFAULT_PAGE.min(max));
-        if !(1..=max).contains(&limit) {
-            return Err(Error::invalid("limit", format!("{limit} is out of range; accepted: 1 to {max}")));
-        }
-        Ok(Page { limit, offset: offset.unwrap_or(0) })
+/// `from` and `to`, Sundays, `from` not after `to`.
+pub fn week_range(from: Option<&str>, to: Option<&str>) -> Result<WeekRange> {
+    let week = |name: &'static str, value: Option<&str>| -> Result<Option<Week>> {
+        value
+            .map(|text| {
+                Week::parse(text.trim())
+                    .map_err(|e| Error::invalid(name, format!("{e}; accepted: a Sunday as YYYY-MM-DD")))
+            })
+            .transpose()
+    };
+    let range = WeekRange { from: week("from", from)?, to: week("to", to)? };
+    if let (Some(from), Some(to)) = (range.from, range.to)
+        && from > to
+    {
+        return Err(Error::invalid("from", format!("{from} is after to={to}")));
     }
+    Ok(range)
+}
 
-    /// The next page's URL, when there is one; `filters` are the other parameters to carry over.
-    pub fn next(&self, path: &str, filters: &[(&str, String)], returned: usize, total: u64) -> Option<String> {
-        let next_offset = self.offset + returned as u64;
-        if returned == 0 || next_offset >= total {
-            return None;
-        }
-        let mut query = format!("limit={}&offset={next_offset}", self.limit);
-        for (name, value) in filters {
-            query.push_str(&format!(
-                "&{name}={}",
-                url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>()
-            ));
-        }
-        Some(format!("{path}?{query}"))
+/// `from` and `to` of the YouTube endpoints: any days, `from` not after `to`.
+pub fn day_range(from: Option<&str>, to: Option<&str>) -> Result<DayRange> {
+    let day = |name: &'static str, value: Option<&str>| -> Result<Option<NaiveDate>> {
+        value
+            .map(|text| {
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                    .map_err(|_| Error::invalid(name, format!("{text:?} is not a date; accepted: YYYY-MM-DD")))
+            })
+            .transpose()
+    };
+    let range = DayRange { from: day("from", from)?, to: day("to", to)? };
+    if let (Some(from), Some(to)) = (range.from, range.to)
+        && from > to
+    {
+        return Err(Error::invalid("from", format!("{from} is after to={to}")));
     }
+    Ok(range)
+}
+
+/// `region=global` or an ISO country code.
+pub fn region(value: Option<&str>) -> Result<Region> {
+    match value.map(str::trim) {
+        None => Ok(Region::Global),
+        Some(text) if text.eq_ignore_ascii_case("global") => Ok(Region::Global),
+        Some(text) => CountryCode::parse(text).map(Region::Country).ok_or_else(|| {
+            Error::invalid("region", format!("{text:?} is neither `global` nor an ISO 3166-1 alpha-2 country code"))
+        }),
+    }
+}
+
+/// The lists a region has.
+pub fn list_of(region: Region) -> List {
+    match region {
+        Region::Global => List::Global,
+        Region::Country(_) => List::Countries,
+    }
+}
+
+/// A choice among named values, `accepted` listing them.
+pub fn choice<T>(
+    name: &'static str,
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    accepted: &str,
+) -> Result<Option<T>> {
+    value
+        .map(|text| {
+            parse(text.trim())
+                .ok_or_else(|| Error::invalid(name, format!("{text:?} is not accepted; accepted: {accepted}")))
+        })
+        .transpose()
 }

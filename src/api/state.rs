@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::cache::ResponseCache;
+use super::limits::TriggerLimiter;
 use super::metrics::Metrics;
 use crate::config::Config;
 use crate::pipeline::Pipeline;
@@ -27,6 +28,7 @@ struct Inner {
     catalog_backfill_from: i32,
     cache: ResponseCache,
     metrics: Arc<Metrics>,
+    triggers: TriggerLimiter,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
                 catalog_backfill_from: config.catalog.backfill_from,
                 cache: ResponseCache::new(config.cache_max_bytes, config.cache_max_age, metrics.clone()),
                 metrics,
+                triggers: TriggerLimiter::new(config.trigger_rate_per_minute),
             }),
         }
     }
@@ -59,6 +62,10 @@ impl AppState {
 
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    pub fn triggers(&self) -> &TriggerLimiter {
+        &self.inner.triggers
     }
 
     /// The default first year of a catalog backfill (`NA_CATALOG_BACKFILL_FROM`).

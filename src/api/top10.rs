@@ -6,14 +6,15 @@ use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::cache::CacheKey;
+use super::answer::answer;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
-use super::format::{self, Envelope, Format, Meta};
-use super::params;
+use super::format::{Envelope, Format};
 use super::state::AppState;
+use super::{params, spec};
 use crate::analytics::top10::{
-    self as queries, CountrySummary, Top10CountryRow, Top10GlobalRow, Top10MostPopularRow, WeekSummary,
+    Countries, CountrySummary, CountryWeek, GlobalWeek, MostPopular, Top10CountryRow, Top10GlobalRow,
+    Top10MostPopularRow, WeekSummary, Weeks,
 };
 use crate::domain::{CountryCode, List};
 use crate::error::{Error, Result};
@@ -23,13 +24,15 @@ use crate::error::{Error, Result};
 #[into_params(parameter_in = Query)]
 pub struct GlobalParams {
     /// A Sunday as `YYYY-MM-DD`, or `latest` (the default): the week ending that Sunday.
-    #[param(example = "latest")]
+    #[param(example = "latest", schema_with = spec::week)]
     week: Option<String>,
     /// `Films (English)`, `Films (Non-English)`, `TV (English)`, `TV (Non-English)` (any letter case)
     /// or their slugs `films-english`, `films-non-english`, `tv-english`, `tv-non-english`. All four
     /// lists when absent.
+    #[param(schema_with = spec::global_category)]
     category: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -38,11 +41,13 @@ pub struct GlobalParams {
 #[into_params(parameter_in = Query)]
 pub struct CountryParams {
     /// A Sunday as `YYYY-MM-DD`, or `latest` (the default): the country's newest week.
-    #[param(example = "latest")]
+    #[param(example = "latest", schema_with = spec::week)]
     week: Option<String>,
     /// `Films` or `TV` (any letter case); both lists when absent.
+    #[param(schema_with = spec::country_category)]
     category: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -51,8 +56,10 @@ pub struct CountryParams {
 #[into_params(parameter_in = Query)]
 pub struct MostPopularParams {
     /// As for the global list; all four lists when absent.
+    #[param(schema_with = spec::global_category)]
     category: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -61,6 +68,7 @@ pub struct MostPopularParams {
 #[into_params(parameter_in = Query)]
 pub struct FormatParams {
     /// `json` (default) or `csv`; wins over the `Accept` header.
+    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -73,6 +81,7 @@ pub struct FormatParams {
     responses(
         (status = 200, description = "The week's global lists, ordered by category and rank",
             content((Envelope<Top10GlobalRow> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The copy named by If-None-Match is current"),
         (status = 400, description = "Malformed week or format, unknown category or parameter", body = ErrorBody),
         (status = 404, description = "No data for that week, or none at all yet", body = ErrorBody),
     )
@@ -80,28 +89,14 @@ pub struct FormatParams {
 pub async fn global_top10(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<GlobalParams>,
+    Query(p): Query<GlobalParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(params.format.as_deref(), &headers)?;
-    let selector = params::week(params.week.as_deref())?;
-    let category = params::category(params.category.as_deref(), List::Global)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new("top10_global", format!("{selector:?}|{category:?}"), format, version);
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (week, rows) = warehouse
-                .with_connection(move |conn| {
-                    let week = queries::resolve_global_week(conn, selector)?;
-                    Ok((week, queries::global_week(conn, week, category)?))
-                })
-                .await?;
-            let mut meta = Meta::new(rows.len(), vec![week], version);
-            meta.category = category.map(|c| c.as_str().to_owned());
-            format::render(format, &format!("top10-global-{week}"), rows, meta)
-        })
-        .await
+    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let question = GlobalWeek {
+        week: params::week(p.week.as_deref())?,
+        category: params::category(p.category.as_deref(), List::Global)?,
+    };
+    Ok(answer(&state, &headers, format, "/v1/top10/global".into(), question).await)
 }
 
 /// One week's Top 10 in one country: films and TV, ten each. Countries have no hours or views.
@@ -110,12 +105,13 @@ pub async fn global_top10(
     path = "/v1/top10/countries/{country_iso2}",
     tag = "top10",
     params(
-        ("country_iso2" = String, Path, description = "ISO 3166-1 alpha-2 code, any letter case; `GET /v1/countries` lists those with data", example = "US"),
+        ("country_iso2" = String, Path, description = "ISO 3166-1 alpha-2 code, any letter case; `GET /v1/countries` lists those with data", example = "US", pattern = "^[A-Za-z]{2}$"),
         CountryParams,
     ),
     responses(
         (status = 200, description = "The country's lists for the week, ordered by category and rank",
             content((Envelope<Top10CountryRow> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The copy named by If-None-Match is current"),
         (status = 400, description = "Malformed country code, week or format, unknown category or parameter", body = ErrorBody),
         (status = 404, description = "No data for that country or week", body = ErrorBody),
     )
@@ -124,32 +120,18 @@ pub async fn country_top10(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(country): Path<String>,
-    Query(params): Query<CountryParams>,
+    Query(p): Query<CountryParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(params.format.as_deref(), &headers)?;
+    let format = Format::negotiate(p.format.as_deref(), &headers)?;
     let country = CountryCode::parse(country.trim()).ok_or_else(|| {
         Error::invalid("country_iso2", format!("{country:?} is not an ISO 3166-1 alpha-2 code such as US or KR"))
     })?;
-    let selector = params::week(params.week.as_deref())?;
-    let category = params::category(params.category.as_deref(), List::Countries)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new("top10_country", format!("{country}|{selector:?}|{category:?}"), format, version);
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let (week, rows) = warehouse
-                .with_connection(move |conn| {
-                    let week = queries::resolve_country_week(conn, country, selector)?;
-                    Ok((week, queries::country_week(conn, country, week, category)?))
-                })
-                .await?;
-            let mut meta = Meta::new(rows.len(), vec![week], version);
-            meta.category = category.map(|c| c.as_str().to_owned());
-            meta.country_iso2 = Some(country.to_string());
-            format::render(format, &format!("top10-{country}-{week}"), rows, meta)
-        })
-        .await
+    let question = CountryWeek {
+        country,
+        week: params::week(p.week.as_deref())?,
+        category: params::category(p.category.as_deref(), List::Countries)?,
+    };
+    Ok(answer(&state, &headers, format, format!("/v1/top10/countries/{country}"), question).await)
 }
 
 /// The all-time most popular titles: ranked by views in their first 91 days.
@@ -161,28 +143,18 @@ pub async fn country_top10(
     responses(
         (status = 200, description = "The all-time lists, ordered by category and rank",
             content((Envelope<Top10MostPopularRow> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The copy named by If-None-Match is current"),
         (status = 400, description = "Unknown category, format or parameter", body = ErrorBody),
     )
 )]
 pub async fn most_popular(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<MostPopularParams>,
+    Query(p): Query<MostPopularParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(params.format.as_deref(), &headers)?;
-    let category = params::category(params.category.as_deref(), List::MostPopular)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new("top10_most_popular", format!("{category:?}"), format, version);
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let rows = warehouse.with_connection(move |conn| queries::most_popular(conn, category)).await?;
-            let mut meta = Meta::new(rows.len(), Vec::new(), version);
-            meta.category = category.map(|c| c.as_str().to_owned());
-            format::render(format, "top10-most-popular", rows, meta)
-        })
-        .await
+    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let question = MostPopular { category: params::category(p.category.as_deref(), List::MostPopular)? };
+    Ok(answer(&state, &headers, format, "/v1/top10/most-popular".into(), question).await)
 }
 
 /// Every week the warehouse holds, newest first, with how many lists it has.
@@ -194,26 +166,17 @@ pub async fn most_popular(
     responses(
         (status = 200, description = "Weeks with data, newest first",
             content((Envelope<WeekSummary> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The copy named by If-None-Match is current"),
         (status = 400, description = "Unknown format or parameter", body = ErrorBody),
     )
 )]
 pub async fn list_weeks(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<FormatParams>,
+    Query(p): Query<FormatParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(params.format.as_deref(), &headers)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new("weeks", String::new(), format, version);
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let rows = warehouse.with_connection(queries::weeks).await?;
-            let meta = Meta::new(rows.len(), Vec::new(), version);
-            format::render(format, "weeks", rows, meta)
-        })
-        .await
+    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    Ok(answer(&state, &headers, format, "/v1/weeks".into(), Weeks).await)
 }
 
 /// Every country with Top 10 lists: code, English name and the weeks covered.
@@ -225,24 +188,15 @@ pub async fn list_weeks(
     responses(
         (status = 200, description = "Countries with data, by code",
             content((Envelope<CountrySummary> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The copy named by If-None-Match is current"),
         (status = 400, description = "Unknown format or parameter", body = ErrorBody),
     )
 )]
 pub async fn list_countries(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<FormatParams>,
+    Query(p): Query<FormatParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(params.format.as_deref(), &headers)?;
-    let version = state.warehouse().data_version();
-    let key = CacheKey::new("countries", String::new(), format, version);
-    let warehouse = state.warehouse().clone();
-    state
-        .cache()
-        .serve(key, &headers, async move {
-            let rows = warehouse.with_connection(queries::countries).await?;
-            let meta = Meta::new(rows.len(), Vec::new(), version);
-            format::render(format, "countries", rows, meta)
-        })
-        .await
+    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    Ok(answer(&state, &headers, format, "/v1/countries".into(), Countries).await)
 }

@@ -3,7 +3,8 @@
 //!
 //! DuckDB connections are `Send` but not `Sync`; each piece of work gets a connection of its own,
 //! cloned from the database and reused afterwards, on tokio's blocking pool. Reads run concurrently
-//! up to a limit. Refreshes go through one writer connection, one transaction each.
+//! up to a limit, each inside one transaction so that every statement of an answer sees the same
+//! committed refresh. Refreshes go through one writer connection, one transaction each.
 
 pub mod catalog;
 pub mod identity;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use duckdb::Connection;
+use duckdb::{Connection, InterruptHandle};
 use tokio::sync::Semaphore;
 use tracing::Span;
 
@@ -86,7 +87,45 @@ impl Warehouse {
         self.inner.data_version.load(Ordering::Acquire)
     }
 
-    /// Runs `work` on a pooled connection in autocommit mode: queries and small bookkeeping writes.
+    /// Runs `work` on a pooled connection inside one read transaction: every statement sees the same
+    /// committed state, whatever refresh commits meanwhile. If the caller goes away (client
+    /// disconnect, request timeout) the running statement is interrupted, so abandoned questions
+    /// stop costing warehouse time.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Snapshot<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let permit = self.inner.permits.clone().acquire_owned().await.expect("the semaphore is never closed");
+        let inner = self.inner.clone();
+        let span = Span::current();
+        let abandon = Abandon::default();
+        let watch = abandon.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let conn = inner.checkout()?;
+            let result = watch.run(&conn, || {
+                conn.execute_batch("BEGIN TRANSACTION")?;
+                let snapshot = Snapshot { conn: &conn, data_version: load::data_version(&conn)? };
+                let result = span.in_scope(|| work(&snapshot));
+                conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+                result
+            });
+            match result {
+                Ok(value) => {
+                    inner.idle.lock().expect("idle pool lock").push(conn);
+                    Ok(value)
+                }
+                // An interrupted or failed transaction may be left open; the connection is dropped.
+                Err(err) => Err(err),
+            }
+        });
+        let armed = abandon.arm();
+        let result = task.await;
+        armed.disarm();
+        result?
+    }
+
+    /// Runs `work` on a pooled connection in autocommit mode: small bookkeeping reads and writes.
     pub async fn with_connection<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
@@ -122,6 +161,78 @@ impl Warehouse {
             result
         })
         .await?
+    }
+}
+
+/// One consistent view of the warehouse for the length of an answer.
+pub struct Snapshot<'a> {
+    conn: &'a Connection,
+    data_version: u64,
+}
+
+impl Snapshot<'_> {
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    /// The data version this snapshot sees; it names the answer in `meta.data_version`.
+    pub fn data_version(&self) -> u64 {
+        self.data_version
+    }
+}
+
+/// Lets the async side interrupt the statement a blocking task is running once nobody waits for
+/// its answer. The task registers its connection's handle before starting and checks whether it
+/// was abandoned before it had one.
+#[derive(Clone, Default)]
+struct Abandon {
+    state: Arc<Mutex<AbandonState>>,
+}
+
+#[derive(Default)]
+struct AbandonState {
+    abandoned: bool,
+    running: Option<Arc<InterruptHandle>>,
+}
+
+impl Abandon {
+    fn run<T>(&self, conn: &Connection, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        {
+            let mut state = self.state.lock().expect("abandon lock");
+            if state.abandoned {
+                return Err(Error::Abandoned);
+            }
+            state.running = Some(conn.interrupt_handle());
+        }
+        let result = work();
+        let mut state = self.state.lock().expect("abandon lock");
+        state.running = None;
+        if state.abandoned && result.is_err() { Err(Error::Abandoned) } else { result }
+    }
+
+    /// Interrupts the work when the returned guard is dropped before `disarm`; the guard lives in
+    /// the awaiting future, so dropping that future is what abandons the work.
+    fn arm(self) -> AbandonGuard {
+        AbandonGuard(Some(self))
+    }
+}
+
+struct AbandonGuard(Option<Abandon>);
+
+impl AbandonGuard {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbandonGuard {
+    fn drop(&mut self) {
+        let Some(abandon) = self.0.take() else { return };
+        let mut state = abandon.state.lock().expect("abandon lock");
+        state.abandoned = true;
+        if let Some(handle) = state.running.take() {
+            handle.interrupt();
+        }
     }
 }
 
@@ -190,6 +301,55 @@ mod tests {
             assert_eq!(migration.version, index as i64 + 1);
             assert!(migration.name.starts_with(&format!("{:04}_", migration.version)));
         }
+    }
+
+    /// A question nobody waits for any more must not keep its slot: the statement is interrupted.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abandoned_read_is_interrupted_and_frees_its_slot() {
+        let dir = tempfile::tempdir().unwrap();
+        let warehouse = Warehouse::open(&dir.path().join("w.duckdb"), 1).await.unwrap();
+        let endless = warehouse.read(|db| {
+            let n: i64 = db.conn().query_row("SELECT count(*) FROM range(1000000000000) a", [], |r| r.get(0))?;
+            Ok(n)
+        });
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(300), endless).await.is_err());
+        // With one slot, this waits until the endless statement has stopped.
+        let next = warehouse.read(|db| Ok(db.data_version()));
+        let answered = tokio::time::timeout(std::time::Duration::from_secs(20), next).await;
+        assert!(matches!(answered, Ok(Ok(0))), "the abandoned statement kept running: {answered:?}");
+    }
+
+    #[tokio::test]
+    async fn reads_see_one_snapshot_while_a_refresh_commits() {
+        let (_dir, warehouse) = fresh().await;
+        let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let reading = warehouse.clone();
+        let reader = tokio::spawn(async move {
+            reading
+                .read(move |db| {
+                    let before = load::data_version(db.conn())?;
+                    started_tx.send(()).unwrap();
+                    go_rx.recv().unwrap();
+                    let after = load::data_version(db.conn())?;
+                    Ok((before, after))
+                })
+                .await
+        });
+        tokio::task::spawn_blocking(move || started_rx.recv().unwrap()).await.unwrap();
+        let committed = warehouse
+            .with_writer(|conn| {
+                let tx = conn.transaction()?;
+                let version = load::bump_data_version(&tx, crate::domain::RunId(1), chrono::Utc::now())?;
+                tx.commit()?;
+                Ok(version)
+            })
+            .await
+            .unwrap();
+        go_tx.send(()).unwrap();
+        let (before, after) = reader.await.unwrap().unwrap();
+        assert_eq!(before, after, "a statement after the commit saw the refresh");
+        assert_eq!(committed, before + 1);
     }
 
     #[tokio::test]

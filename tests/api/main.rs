@@ -8,6 +8,7 @@ mod auth;
 mod catalog_feed;
 mod cli;
 mod fixtures;
+mod hardening;
 mod helpers;
 mod ingest_runs;
 mod openapi;

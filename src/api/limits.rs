@@ -1,0 +1,87 @@
+//! What keeps one client, or many, from taking the service down: a bound on requests in flight
+//! (more are shed with `503` and `Retry-After` rather than queued without end), a time limit per
+//! request, a rate limit per client on the ingestion triggers, and request ids that are ours.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tokio::sync::Semaphore;
+
+use crate::error::Error;
+
+/// Probes and scrapes must answer while the service is saturated, or an orchestrator would restart
+/// a busy instance.
+const NEVER_SHED: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+/// A request over the limit is refused at once: queueing it would only make every answer late.
+pub async fn shed_load(semaphore: Arc<Semaphore>, limit: usize, request: Request, next: Next) -> Response {
+    if NEVER_SHED.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    match semaphore.try_acquire_owned() {
+        Ok(_permit) => next.run(request).await,
+        Err(_) => Error::Overloaded { limit }.into_response(),
+    }
+}
+
+/// A request that outlives the limit gets a JSON 503. Dropping the handler's future interrupts
+/// the warehouse statement it was waiting for (see `Warehouse::read`).
+pub async fn time_limit(request: Request, next: Next, limit: Duration) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Error::Timeout.into_response(),
+    }
+}
+
+/// Keeps a client's `X-Request-Id` only when it is a plain token of reasonable length; anything
+/// else is dropped and replaced by one of ours, so logs carry no client-chosen text.
+pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
+    let acceptable = |value: &HeaderValue| {
+        let bytes = value.as_bytes();
+        (1..=64).contains(&bytes.len()) && bytes.iter().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+    };
+    let headers = request.headers_mut();
+    if headers.get_all("x-request-id").iter().count() > 1 || headers.get("x-request-id").is_some_and(|v| !acceptable(v))
+    {
+        headers.remove("x-request-id");
+    }
+    next.run(request).await
+}
+
+/// Triggers per client address and minute.
+pub struct TriggerLimiter {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    per_minute: u32,
+}
+
+impl TriggerLimiter {
+    /// Past this many client addresses, the ones whose allowance has fully recovered are forgotten.
+    const MAX_CLIENTS: usize = 10_000;
+
+    pub fn new(per_minute: u32) -> TriggerLimiter {
+        let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN));
+        TriggerLimiter { limiter: RateLimiter::keyed(quota), per_minute }
+    }
+
+    pub fn check(&self, client: IpAddr) -> Result<(), Error> {
+        if self.limiter.len() > Self::MAX_CLIENTS {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&client).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            Error::RateLimited {
+                what: "the ingestion triggers",
+                per_minute: self.per_minute,
+                retry_after_secs: wait.as_secs().max(1),
+            }
+        })
+    }
+}
