@@ -70,8 +70,12 @@ pub enum EngagementMetric {
 
 impl EngagementMetric {
     pub const ACCEPTED: &'static str = "views, likes, comments, engagement_rate";
-    pub const ALL: [EngagementMetric; 4] =
-        [EngagementMetric::Views, EngagementMetric::Likes, EngagementMetric::Comments, EngagementMetric::EngagementRate];
+    pub const ALL: [EngagementMetric; 4] = [
+        EngagementMetric::Views,
+        EngagementMetric::Likes,
+        EngagementMetric::Comments,
+        EngagementMetric::EngagementRate,
+    ];
 
     pub fn parse(text: &str) -> Option<EngagementMetric> {
         match text {
@@ -685,8 +689,8 @@ impl Question for Trajectory {
         ensure_title(conn, self.title_id)?;
         ensure_region(conn, self.region)?;
         let period = self.range.resolve(conn)?;
-        let mut answer =
-            Answer::page_of(trajectory(conn, self.title_id, self.region, period)?, self.page).period(period.from, period.to);
+        let mut answer = Answer::page_of(trajectory(conn, self.title_id, self.region, period)?, self.page)
+            .period(period.from, period.to);
         answer.about.file_suffix = Some(self.title_id.to_string());
         Ok(answer)
     }

@@ -66,8 +66,9 @@ impl TitleRef {
     pub fn resolve(&self, conn: &Connection) -> Result<i64> {
         match self {
             TitleRef::Id(id) => ensure_title(conn, *id).map(|()| *id),
-            TitleRef::Name { normalized, asked } => insights::title_by_name(conn, normalized)?
-                .ok_or_else(|| Error::UnknownTitle { name: asked.clone() }),
+            TitleRef::Name { normalized, asked } => {
+                insights::title_by_name(conn, normalized)?.ok_or_else(|| Error::UnknownTitle { name: asked.clone() })
+            }
         }
     }
 }

@@ -13,13 +13,12 @@ use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::{Envelope, Format};
 use super::params::{self, PageSize};
-use super::spec;
 use super::state::AppState;
 use crate::analytics::insights::{
     CategoryViewership, CategoryViewershipRow, CategoryViewershipWeekly, CategoryWeekRow, DurationBucketRow,
     EngagementMetric, EngagementRow, EngagementTitleRow, EngagementVsRank, GenrePerformance, GenreRow, Region,
-    RegionalPreferenceRow, RegionalPreferences, RegionalSimilarity, SimilarityRow, TitleOrder, TopTitleRow,
-    TopTitles, Trajectory, TrajectoryRow, WeeklyHours, WeeklyHoursRow, YoutubeDurations, YoutubeTopEngagement,
+    RegionalPreferenceRow, RegionalPreferences, RegionalSimilarity, SimilarityRow, TitleOrder, TopTitleRow, TopTitles,
+    Trajectory, TrajectoryRow, WeeklyHours, WeeklyHoursRow, YoutubeDurations, YoutubeTopEngagement,
 };
 use crate::analytics::scope::TitleRef;
 use crate::domain::List;
@@ -31,19 +30,17 @@ use crate::identity::normalize::normalize;
 #[into_params(parameter_in = Query)]
 pub struct TopTitlesParams {
     /// `global` (default) or an ISO 3166-1 alpha-2 country code.
-    #[param(example = "global", schema_with = spec::region)]
+    #[param(example = "global", pattern = "^(global|[A-Za-z]{2})$")]
     region: Option<String>,
     /// First week of the period, a Sunday; default the first week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last week of the period, a Sunday; default the latest week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// A category of the region's lists (`tv-english`, `films`, …); all when absent.
-    #[param(schema_with = spec::any_category)]
     category: Option<String>,
     /// `hours` (default for global), `views`, `weeks` (default for countries) or `best_rank`.
-    #[param(schema_with = spec::order)]
     order: Option<String>,
     /// Page size, 1 to 1000; default 20.
     #[param(minimum = 1, maximum = 1000)]
@@ -52,7 +49,6 @@ pub struct TopTitlesParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -94,13 +90,13 @@ pub async fn top_titles(
 #[into_params(parameter_in = Query)]
 pub struct TrajectoryParams {
     /// `global` (default, with hours and views) or an ISO 3166-1 alpha-2 country code.
-    #[param(schema_with = spec::region)]
+    #[param(pattern = "^(global|[A-Za-z]{2})$")]
     region: Option<String>,
     /// First week, a Sunday; default the first week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// Page size, 1 to 1000; default 1000 (a title's whole run).
     #[param(minimum = 1, maximum = 1000)]
@@ -109,7 +105,6 @@ pub struct TrajectoryParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -147,13 +142,12 @@ pub async fn trajectory(
 #[into_params(parameter_in = Query)]
 pub struct EngagementParams {
     /// First week, a Sunday; default the first week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// A global category (`tv-english`, …); all four when absent.
-    #[param(schema_with = spec::global_category)]
     category: Option<String>,
     /// Page size, 1 to 1000; default 20.
     #[param(minimum = 1, maximum = 1000)]
@@ -162,7 +156,6 @@ pub struct EngagementParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -203,13 +196,13 @@ pub async fn engagement_vs_rank(
 #[into_params(parameter_in = Query)]
 pub struct GenreParams {
     /// `global` (default, with hours) or an ISO 3166-1 alpha-2 country code.
-    #[param(schema_with = spec::region)]
+    #[param(pattern = "^(global|[A-Za-z]{2})$")]
     region: Option<String>,
     /// First week, a Sunday; default the first week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// Page size, 1 to 1000; default 1000.
     #[param(minimum = 1, maximum = 1000)]
@@ -218,7 +211,6 @@ pub struct GenreParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -257,10 +249,10 @@ pub async fn genre_performance(
 #[into_params(parameter_in = Query)]
 pub struct PeriodParams {
     /// First week, a Sunday; default the first week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// Page size, 1 to 1000; default 1000.
     #[param(minimum = 1, maximum = 1000)]
@@ -269,7 +261,6 @@ pub struct PeriodParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -305,10 +296,10 @@ pub async fn regional_preferences(
 #[into_params(parameter_in = Query)]
 pub struct PairsParams {
     /// First week, a Sunday; default the first week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// Page size, 1 to 10000; default 10000.
     #[param(minimum = 1, maximum = 10000)]
@@ -317,7 +308,6 @@ pub struct PairsParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -354,13 +344,12 @@ pub async fn regional_similarity(
 #[into_params(parameter_in = Query)]
 pub struct ViewershipParams {
     /// First week, a Sunday; default the first week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last week, a Sunday; default the latest week held.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// `total` (default: one row per category) or `week` (one row per week and category).
-    #[param(schema_with = spec::interval)]
     interval: Option<String>,
     /// Page size, 1 to 1000; default 1000.
     #[param(minimum = 1, maximum = 1000)]
@@ -369,7 +358,6 @@ pub struct ViewershipParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -484,13 +472,12 @@ fn title_ref(asked: &str) -> Result<TitleRef> {
 #[into_params(parameter_in = Query)]
 pub struct TopEngagementParams {
     /// First day of publication, YYYY-MM-DD; default the first video's.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last day of publication; default the latest video's.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// `views` (default), `likes`, `comments` or `engagement_rate`.
-    #[param(schema_with = spec::metric)]
     metric: Option<String>,
     /// Page size, 1 to 1000; default 20.
     #[param(minimum = 1, maximum = 1000)]
@@ -499,7 +486,6 @@ pub struct TopEngagementParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -539,13 +525,12 @@ pub struct DurationParams {
     #[param(minimum = 1, maximum = 120)]
     bucket_minutes: Option<u32>,
     /// First day of publication, YYYY-MM-DD; default the first video's.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
     /// Last day of publication; default the latest video's.
-    #[param(schema_with = spec::date)]
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 

@@ -157,7 +157,11 @@ impl ResponseCache {
                 self.not_modified(&stored, version)
             }
             Ok((stored, hit)) => {
-                if hit { self.metrics.cache_hit() } else { self.metrics.cache_miss() }
+                if hit {
+                    self.metrics.cache_hit()
+                } else {
+                    self.metrics.cache_miss()
+                }
                 self.respond(&stored, version, hit)
             }
             Err(err) => super::error::respond(&err),

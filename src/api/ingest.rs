@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::answer::next_page;
 use super::auth::Admin;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::Meta;
-use super::answer::next_page;
 use super::params::{self, PageSize};
 use super::state::AppState;
 use crate::domain::{IngestRun, RunId, RunStatus, SourceId, Trigger};

@@ -1,77 +1,60 @@
-//! Schemas of query parameters whose accepted values the types alone do not say (the handlers take
-//! text and parse it, to answer bad input with a message): the spec states the real constraints.
+//! Finishing touches on the generated OpenAPI document: the accepted values of the text parameters
+//! that handlers parse themselves (to answer bad input with a message of ours), and the two row
+//! types of `category-viewership`. The spec then states the constraints the parsers enforce.
 
-use utoipa::openapi::schema::{Object, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::{OpenApi, Ref, RefOr};
 
 use crate::analytics::insights::{EngagementMetric, TitleOrder};
 use crate::analytics::titles::{TitleKind, UnmatchedSource};
-use crate::domain::List;
+use crate::domain::{List, RunStatus, SourceId};
 
-fn one_of<I: IntoIterator<Item = &'static str>>(values: I) -> Object {
-    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build()
+pub fn finish(spec: &mut OpenApi) {
+    for (path, item) in spec.paths.paths.iter_mut() {
+        for operation in [item.get.as_mut(), item.post.as_mut()].into_iter().flatten() {
+            constrain(path, operation);
+        }
+    }
+    viewership_rows(spec);
 }
 
-fn matching(pattern: &str) -> Object {
-    ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).build()
+/// The values a parameter accepts, by path and name; `None` where its schema already says it.
+fn accepted(path: &str, name: &str) -> Option<Vec<&'static str>> {
+    let categories = |lists: &[List]| -> Vec<&'static str> {
+        lists.iter().flat_map(|l| l.categories()).flat_map(|c| [c.slug(), c.as_str()]).collect()
+    };
+    Some(match (path, name) {
+        (_, "format") => vec!["json", "csv"],
+        ("/v1/top10/countries/{country_iso2}", "category") => categories(&[List::Countries]),
+        ("/v1/analytics/top-titles", "category") => categories(&[List::Global, List::Countries]),
+        (_, "category") => categories(&[List::Global]),
+        (_, "order") => TitleOrder::ALL.iter().map(|o| o.as_str()).collect(),
+        (_, "metric") => EngagementMetric::ALL.iter().map(|m| m.as_str()).collect(),
+        (_, "interval") => vec!["total", "week"],
+        ("/v1/titles", "kind") => [TitleKind::Film, TitleKind::Series].map(TitleKind::as_str).to_vec(),
+        ("/v1/ingest/runs", "source") => SourceId::VALUES.map(SourceId::as_str).to_vec(),
+        ("/v1/ingest/runs", "status") => RunStatus::ACCEPTED.split(", ").collect(),
+        ("/v1/ingest/{source}", "mode") => vec!["incremental", "backfill"],
+        ("/v1/quality/unmatched", "source") => {
+            [UnmatchedSource::Top10, UnmatchedSource::Youtube].map(UnmatchedSource::as_str).to_vec()
+        }
+        _ => return None,
+    })
 }
 
-fn categories(list: List) -> Object {
-    one_of(list.categories().iter().flat_map(|c| [c.slug(), c.as_str()]))
-}
-
-pub fn format() -> Object {
-    one_of(["json", "csv"])
-}
-
-pub fn global_category() -> Object {
-    categories(List::Global)
-}
-
-pub fn country_category() -> Object {
-    categories(List::Countries)
-}
-
-/// Either list's categories: the lists a region has depend on the region.
-pub fn any_category() -> Object {
-    one_of([List::Global, List::Countries].into_iter().flat_map(|l| l.categories()).flat_map(|c| [c.slug(), c.as_str()]))
-}
-
-pub fn week() -> Object {
-    matching("^(latest|[0-9]{4}-[0-9]{2}-[0-9]{2})$")
-}
-
-pub fn date() -> Object {
-    matching("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-}
-
-pub fn region() -> Object {
-    matching("^(global|[A-Za-z]{2})$")
-}
-
-pub fn order() -> Object {
-    one_of(TitleOrder::ALL.iter().map(|o| o.as_str()))
-}
-
-pub fn metric() -> Object {
-    one_of(EngagementMetric::ALL.iter().map(|m| m.as_str()))
-}
-
-pub fn interval() -> Object {
-    one_of(["total", "week"])
-}
-
-pub fn kind() -> Object {
-    one_of([TitleKind::Film, TitleKind::Series].map(TitleKind::as_str))
-}
-
-pub fn unmatched_source() -> Object {
-    one_of([UnmatchedSource::Top10, UnmatchedSource::Youtube].map(UnmatchedSource::as_str))
+fn constrain(path: &str, operation: &mut Operation) {
+    for parameter in operation.parameters.iter_mut().flatten() {
+        if let Some(values) = accepted(path, &parameter.name) {
+            let schema = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build();
+            parameter.schema = Some(RefOr::T(Schema::Object(schema)));
+        }
+    }
 }
 
 /// `category-viewership` answers one of two row types, by `interval`; the path macro keeps one
 /// schema per media type, so the JSON answer is declared here as either envelope.
-pub fn finish(spec: &mut OpenApi) {
+fn viewership_rows(spec: &mut OpenApi) {
     let Some(item) = spec.paths.paths.get_mut("/v1/analytics/category-viewership") else { return };
     let Some(operation) = item.get.as_mut() else { return };
     let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else { return };

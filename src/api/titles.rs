@@ -12,7 +12,6 @@ use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::{Envelope, Format};
 use super::params::{self, PageSize};
-use super::spec;
 use super::state::AppState;
 use crate::analytics::titles::{
     self, Lookup, TitleDetail, TitleKind, TitleSearch, TitleSummary, Unmatched, UnmatchedEntity, UnmatchedSource,
@@ -31,7 +30,6 @@ pub struct TitlesParams {
     #[param(example = "wednesday", max_length = 200)]
     q: Option<String>,
     /// `film` or `series`.
-    #[param(schema_with = spec::kind)]
     kind: Option<String>,
     /// Page size, 1 to 1000; default 20.
     #[param(minimum = 1, maximum = 1000)]
@@ -40,7 +38,6 @@ pub struct TitlesParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -110,7 +107,6 @@ pub async fn get_title(State(state): State<AppState>, Path(id): Path<i64>) -> Re
 #[into_params(parameter_in = Query)]
 pub struct UnmatchedParams {
     /// `top10` or `youtube`; both when absent. (Catalog shows anchor titles, so they always match.)
-    #[param(schema_with = spec::unmatched_source)]
     source: Option<String>,
     /// Page size, 1 to 1000; default 20.
     #[param(minimum = 1, maximum = 1000)]
@@ -119,7 +115,6 @@ pub struct UnmatchedParams {
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 

@@ -10,8 +10,8 @@ use super::answer::answer;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::{Envelope, Format};
+use super::params;
 use super::state::AppState;
-use super::{params, spec};
 use crate::analytics::top10::{
     Countries, CountrySummary, CountryWeek, GlobalWeek, MostPopular, Top10CountryRow, Top10GlobalRow,
     Top10MostPopularRow, WeekSummary, Weeks,
@@ -24,15 +24,13 @@ use crate::error::{Error, Result};
 #[into_params(parameter_in = Query)]
 pub struct GlobalParams {
     /// A Sunday as `YYYY-MM-DD`, or `latest` (the default): the week ending that Sunday.
-    #[param(example = "latest", schema_with = spec::week)]
+    #[param(example = "latest", pattern = "^(latest|[0-9]{4}-[0-9]{2}-[0-9]{2})$")]
     week: Option<String>,
     /// `Films (English)`, `Films (Non-English)`, `TV (English)`, `TV (Non-English)` (any letter case)
     /// or their slugs `films-english`, `films-non-english`, `tv-english`, `tv-non-english`. All four
     /// lists when absent.
-    #[param(schema_with = spec::global_category)]
     category: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -41,13 +39,11 @@ pub struct GlobalParams {
 #[into_params(parameter_in = Query)]
 pub struct CountryParams {
     /// A Sunday as `YYYY-MM-DD`, or `latest` (the default): the country's newest week.
-    #[param(example = "latest", schema_with = spec::week)]
+    #[param(example = "latest", pattern = "^(latest|[0-9]{4}-[0-9]{2}-[0-9]{2})$")]
     week: Option<String>,
     /// `Films` or `TV` (any letter case); both lists when absent.
-    #[param(schema_with = spec::country_category)]
     category: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -56,10 +52,8 @@ pub struct CountryParams {
 #[into_params(parameter_in = Query)]
 pub struct MostPopularParams {
     /// As for the global list; all four lists when absent.
-    #[param(schema_with = spec::global_category)]
     category: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
@@ -68,7 +62,6 @@ pub struct MostPopularParams {
 #[into_params(parameter_in = Query)]
 pub struct FormatParams {
     /// `json` (default) or `csv`; wins over the `Accept` header.
-    #[param(schema_with = spec::format)]
     format: Option<String>,
 }
 
