@@ -9,12 +9,12 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 
 use crate::api::{self, AppState};
-use crate::server;
 use crate::config::Config;
 use crate::demo;
 use crate::domain::{SourceId, Trigger};
 use crate::pipeline::schedule::Schedule;
 use crate::pipeline::{Pipeline, RunOptions};
+use crate::server;
 use crate::warehouse::Warehouse;
 
 pub struct App {

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
+use tower_http::request_id::{MakeRequestId, RequestId};
 
 use crate::error::Error;
 
@@ -83,5 +84,34 @@ impl TriggerLimiter {
                 retry_after_secs: wait.as_secs().max(1),
             }
         })
+    }
+}
+
+/// Request ids in UUID form: a random prefix drawn at start and a counter, so each id costs an
+/// increment rather than a call to the system's random source.
+#[derive(Clone)]
+pub struct RequestIds {
+    inner: Arc<(u64, std::sync::atomic::AtomicU64)>,
+}
+
+impl Default for RequestIds {
+    fn default() -> RequestIds {
+        RequestIds { inner: Arc::new((rand::random(), std::sync::atomic::AtomicU64::new(0))) }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let (prefix, counter) = &*self.inner;
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            prefix >> 32,
+            (prefix >> 16) & 0xffff,
+            prefix & 0xffff,
+            (n >> 48) & 0xffff,
+            n & 0xffff_ffff_ffff
+        );
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
     }
 }

@@ -26,7 +26,7 @@ use axum::http::{HeaderName, Method, Uri};
 use axum::middleware::{self, Next};
 use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -115,7 +115,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     // timed-out requests are counted too.
     let layers = ServiceBuilder::new()
         .layer(middleware::from_fn(limits::sanitize_request_id))
-        .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(request_id.clone(), limits::RequestIds::default()))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(
             TraceLayer::new_for_http()

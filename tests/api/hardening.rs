@@ -95,25 +95,15 @@ async fn weekly_hours_takes_at_most_fifty_titles() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn if_none_match_star_matches_only_an_answer_that_exists() {
     let (app, _feeds) = Scenario::new().load().await;
-    let missing = app
-        .client
-        .get(app.url("/v1/top10/global?week=2001-01-07"))
-        .header("if-none-match", "*")
-        .send()
-        .await
-        .unwrap();
+    let missing =
+        app.client.get(app.url("/v1/top10/global?week=2001-01-07")).header("if-none-match", "*").send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.headers().get("etag").is_none(), "an error carries no ETag");
     let present = app.client.get(app.url("/v1/top10/global")).header("if-none-match", "*").send().await.unwrap();
     assert_eq!(present.status(), StatusCode::NOT_MODIFIED);
     // Again once the missing week's 404 is cached: still a 404.
-    let again = app
-        .client
-        .get(app.url("/v1/top10/global?week=2001-01-07"))
-        .header("if-none-match", "*")
-        .send()
-        .await
-        .unwrap();
+    let again =
+        app.client.get(app.url("/v1/top10/global?week=2001-01-07")).header("if-none-match", "*").send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
 }
 
@@ -220,10 +210,7 @@ async fn a_timed_out_request_is_answered_503_and_counted_in_metrics() {
     assert_eq!(body["code"], "timeout", "{body}");
     holder.await.unwrap().unwrap();
     let metrics = app.get("/metrics").await.text().await.unwrap();
-    assert!(
-        metrics.lines().any(|l| l.contains(r#"route="/v1/weeks""#) && l.contains(r#"status="503""#)),
-        "{metrics}"
-    );
+    assert!(metrics.lines().any(|l| l.contains(r#"route="/v1/weeks""#) && l.contains(r#"status="503""#)), "{metrics}");
 }
 
 #[tokio::test]
