@@ -6,15 +6,20 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// Apostrophes join words ("don't" → "dont") rather than split them.
+const APOSTROPHES: [char; 5] = ['\'', '’', '‘', '`', '´'];
+
 /// Case, accents, punctuation and `&`/`and` folded away: "Amélie & Co.: Part 2" → "amelie and co part 2".
 pub fn normalize(text: &str) -> String {
+    // Apostrophes go first: compatibility decomposition turns `´` into a space and an accent.
+    let joined: String = text.chars().filter(|c| !APOSTROPHES.contains(c)).collect();
     // Decompose to drop accents, then recompose so scripts built from parts (Hangul) stay whole.
-    let folded: String = text.nfkc().collect::<String>().nfd().filter(|c| !is_combining_mark(*c)).nfc().collect();
+    let folded: String = joined.nfkc().collect::<String>().nfd().filter(|c| !is_combining_mark(*c)).nfc().collect();
     let mut out = String::with_capacity(folded.len());
     for c in folded.to_lowercase().chars() {
         match c {
-            // Apostrophes join words ("don't" → "dont") rather than split them.
-            '\'' | '’' | '‘' | '`' | '´' => {}
+            // Decomposition also makes apostrophes, e.g. of the full-width `＇`.
+            c if APOSTROPHES.contains(&c) => {}
             '&' => out.push_str(" and "),
             c if c.is_alphanumeric() => out.push(c),
             _ => out.push(' '),
@@ -129,6 +134,99 @@ mod tests {
         assert_eq!(strip_season("Money Heist: Part 5"), "Money Heist");
         assert_eq!(strip_season("Stranger Things 4"), "Stranger Things 4");
         assert_eq!(strip_season("Season 2"), "Season 2", "a bare suffix is not stripped to nothing");
+    }
+
+    /// Found by `apostrophes_join_words`; the Czech and Slovak lists write "Women´s Revenge".
+    #[test]
+    fn an_acute_accent_used_as_an_apostrophe_joins_words() {
+        assert_eq!(normalize("a´a"), "aa");
+        assert_eq!(normalize("Women´s Revenge"), normalize("Women's Revenge"));
+        assert_eq!(normalize("Ｄｏｎ＇ｔ"), "dont");
+    }
+
+    /// A reference for the accents the normaliser documents folding: each accented letter
+    /// written out next to its base letter, independently of Unicode decomposition.
+    const ACCENTED: &[(char, char)] = &[
+        ('à', 'a'),
+        ('á', 'a'),
+        ('â', 'a'),
+        ('ä', 'a'),
+        ('ã', 'a'),
+        ('å', 'a'),
+        ('ç', 'c'),
+        ('è', 'e'),
+        ('é', 'e'),
+        ('ê', 'e'),
+        ('ë', 'e'),
+        ('ì', 'i'),
+        ('í', 'i'),
+        ('î', 'i'),
+        ('ï', 'i'),
+        ('ñ', 'n'),
+        ('ò', 'o'),
+        ('ó', 'o'),
+        ('ô', 'o'),
+        ('ö', 'o'),
+        ('õ', 'o'),
+        ('ù', 'u'),
+        ('ú', 'u'),
+        ('û', 'u'),
+        ('ü', 'u'),
+        ('ý', 'y'),
+        ('ÿ', 'y'),
+        ('À', 'A'),
+        ('É', 'E'),
+        ('Ñ', 'N'),
+        ('Ö', 'O'),
+        ('Ü', 'U'),
+        ('Ç', 'C'),
+        ('Å', 'A'),
+        ('Í', 'I'),
+        ('Ó', 'O'),
+        ('Ú', 'U'),
+        ('È', 'E'),
+        ('Â', 'A'),
+        ('Ê', 'E'),
+    ];
+
+    fn unaccented(text: &str) -> String {
+        text.chars().map(|c| ACCENTED.iter().find(|(a, _)| *a == c).map_or(c, |(_, base)| *base)).collect()
+    }
+
+    /// Titles as the feeds write them: Latin letters with and without accents, digits, spaces and
+    /// the punctuation the normaliser folds.
+    const TITLE: &str = "[a-zA-Z0-9àáâäãåçèéêëìíîïñòóôöõùúûüýÿÀÉÑÖÜÇÅÍÓÚÈÂÊ &:.,!?()-]{0,40}";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 256,
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
+        #[test]
+        fn normalizing_twice_changes_nothing_and_never_panics(text in proptest::prelude::any::<String>()) {
+            let once = normalize(&text);
+            proptest::prop_assert_eq!(normalize(&once), once);
+        }
+
+        #[test]
+        fn case_does_not_matter(title in TITLE) {
+            let expected = normalize(&title);
+            proptest::prop_assert_eq!(normalize(&title.to_uppercase()), expected.clone());
+            proptest::prop_assert_eq!(normalize(&title.to_lowercase()), expected);
+        }
+
+        #[test]
+        fn accents_do_not_matter(title in TITLE) {
+            proptest::prop_assert_eq!(normalize(&title), normalize(&unaccented(&title)));
+        }
+
+        #[test]
+        fn apostrophes_join_words(left in "[a-z]{1,8}", right in "[a-z]{1,8}", which in 0..APOSTROPHES.len()) {
+            let joined = format!("{left}{}{right}", APOSTROPHES[which]);
+            proptest::prop_assert_eq!(normalize(&joined), format!("{left}{right}"));
+        }
     }
 
     #[test]

@@ -848,4 +848,305 @@ mod tests {
         assert_eq!(raw[10], (12, Some("garbage".to_owned()), false));
         assert_eq!(raw[11].0, 13);
     }
+
+    mod properties {
+        use chrono::NaiveDate;
+        use proptest::collection::vec;
+        use proptest::option;
+        use proptest::prelude::*;
+        use proptest::sample::select;
+
+        use super::*;
+
+        fn config() -> ProptestConfig {
+            ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() }
+        }
+
+        /// Every known column of the file, in order: a header the parser accepts.
+        fn full_header(kind: Top10File) -> String {
+            kind.columns().iter().map(|c| c.name).collect::<Vec<_>>().join("\t")
+        }
+
+        /// Validates and loads `bytes` as `kind`; `None` when the file is refused as a whole.
+        /// Returns the validation and the typed rows the second pass handed over.
+        fn parse(kind: Top10File, bytes: &[u8]) -> Option<(Validation, Vec<Top10Row>, u64)> {
+            let file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(file.path(), bytes).unwrap();
+            let tsv = Top10Tsv::open(file.path(), kind).ok()?;
+            let validation = tsv.validate().ok()?;
+            let mut rows = Vec::new();
+            let mut lines = 0;
+            tsv.load(&validation, |_, row| {
+                lines += 1;
+                rows.extend(row);
+                Ok(())
+            })
+            .unwrap();
+            Some((validation, rows, lines))
+        }
+
+        /// Free text the feeds carry in titles: never blank, never `N/A`, no tab or line break.
+        const TEXT: &str = "[A-Za-z0-9À-ÿ'\"(][A-Za-z0-9À-ÿ ,'\"!?:&.()-]{0,30}";
+
+        /// A cell the parsers find interesting, or anything without a tab or line break.
+        fn token() -> impl Strategy<Value = String> {
+            prop_oneof![
+                select(vec![
+                    "",
+                    "N/A",
+                    "0",
+                    "1",
+                    "10",
+                    "11",
+                    "-1",
+                    "1.5",
+                    "NaN",
+                    "inf",
+                    "true",
+                    "maybe",
+                    "2021-08-01",
+                    "2021-08-02",
+                    "Films (English)",
+                    "TV (English)",
+                    "Films",
+                    "TV",
+                    "US",
+                    "us",
+                    "XX",
+                    "\"\"",
+                ])
+                .prop_map(str::to_owned),
+                "[^\t\r\n]{0,12}",
+            ]
+        }
+
+        fn sunday(weeks_after_2021_08_01: i64) -> Week {
+            let first = NaiveDate::from_ymd_opt(2021, 8, 1).expect("a date");
+            Week::from_date(first + chrono::Duration::weeks(weeks_after_2021_08_01)).expect("a Sunday")
+        }
+
+        /// Ranks 1-10 in any order.
+        fn ranks() -> impl Strategy<Value = Vec<u8>> {
+            Just((1..=10u8).collect::<Vec<_>>()).prop_shuffle()
+        }
+
+        fn global_row(week: Week, category: Category, rank: u8) -> impl Strategy<Value = GlobalRow> {
+            (
+                (TEXT, option::of(TEXT), option::of(0..=i64::MAX), option::of(0u32..2_000_000)),
+                (option::of(0..=i64::MAX), option::of(0..=i32::MAX), option::of(any::<bool>())),
+                (option::of("\\[\\{\"[a-zA-Z]{1,16}\":[0-9]{1,3}\\}\\]"), option::of("[A-Z][a-z]{0,8}")),
+            )
+                .prop_map(
+                    move |((title, season, hours, runtime), (views, weeks, staggered), (details, flag))| {
+                        GlobalRow {
+                            week,
+                            category,
+                            weekly_rank: rank,
+                            show_title: title,
+                            season_title: season,
+                            weekly_hours_viewed: hours,
+                            // Hours with up to four decimals, as published.
+                            runtime: runtime.map(|r| f64::from(r) / 10_000.0),
+                            weekly_views: views,
+                            cumulative_weeks_in_top_10: weeks,
+                            is_staggered_launch: staggered,
+                            episode_launch_details: details,
+                            runtime_override_flag: flag,
+                        }
+                    },
+                )
+        }
+
+        fn global_list() -> impl Strategy<Value = Vec<GlobalRow>> {
+            (0i64..2_000, select(List::Global.categories().to_vec()), ranks()).prop_flat_map(
+                |(week, category, ranks)| {
+                    ranks.into_iter().map(|rank| global_row(sunday(week), category, rank)).collect::<Vec<_>>()
+                },
+            )
+        }
+
+        fn country_list() -> impl Strategy<Value = Vec<CountryRow>> {
+            let codes = vec!["US", "RE", "KR", "GB", "BR", "JP", "IN", "DE"];
+            (0i64..2_000, select(codes), TEXT, select(List::Countries.categories().to_vec()), ranks()).prop_flat_map(
+                |(week, code, name, category, ranks)| {
+                    ranks
+                        .into_iter()
+                        .map(|rank| {
+                            let name = name.clone();
+                            (TEXT, option::of(TEXT), option::of(0..=i32::MAX)).prop_map(
+                                move |(title, season, weeks)| CountryRow {
+                                    country_name: name.clone(),
+                                    country_iso2: CountryCode::parse(code).expect("a valid code"),
+                                    week: sunday(week),
+                                    category,
+                                    weekly_rank: rank,
+                                    show_title: title,
+                                    season_title: season,
+                                    cumulative_weeks_in_top_10: weeks,
+                                },
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                },
+            )
+        }
+
+        /// A missing value as the feeds write it: `N/A` or an empty cell.
+        fn cell<T: ToString>(value: &Option<T>, na: bool) -> String {
+            value.as_ref().map_or_else(|| if na { "N/A".to_owned() } else { String::new() }, T::to_string)
+        }
+
+        /// In `full_header(Global)` order; the JSON column is CSV-quoted as Netflix quotes it.
+        fn global_cells(row: &GlobalRow, na: bool) -> Vec<String> {
+            let details = row.episode_launch_details.as_ref().map(|d| format!("\"{}\"", d.replace('"', "\"\"")));
+            vec![
+                row.week.to_string(),
+                row.category.as_str().to_owned(),
+                row.weekly_rank.to_string(),
+                row.show_title.clone(),
+                cell(&row.season_title, na),
+                cell(&row.weekly_hours_viewed, na),
+                cell(&row.runtime, na),
+                cell(&row.weekly_views, na),
+                cell(&row.cumulative_weeks_in_top_10, na),
+                cell(&row.is_staggered_launch, na),
+                cell(&details, na),
+                cell(&row.runtime_override_flag, na),
+            ]
+        }
+
+        fn country_line(row: &CountryRow, na: bool) -> String {
+            [
+                row.country_name.clone(),
+                row.country_iso2.to_string(),
+                row.week.to_string(),
+                row.category.as_str().to_owned(),
+                row.weekly_rank.to_string(),
+                row.show_title.clone(),
+                cell(&row.season_title, na),
+                cell(&row.cumulative_weeks_in_top_10, na),
+            ]
+            .join("\t")
+        }
+
+        fn file(kind: Top10File, lines: impl IntoIterator<Item = String>) -> String {
+            std::iter::once(full_header(kind)).chain(lines).collect::<Vec<_>>().join("\n")
+        }
+
+        /// A field of a global row replaced by a value the validator must refuse, and what the
+        /// reason must say.
+        const BROKEN: &[(usize, &str, &str)] = &[
+            (0, "2021-08-02", "named by their Sunday"),
+            (0, "2021-8-1", "is not a date"),
+            (0, "", "is not a date"),
+            (1, "TV (Klingon)", "unknown category \"TV (Klingon)\""),
+            (1, "films (english)", "unknown category"),
+            (1, "TV", "unknown category \"TV\""),
+            (2, "0", "weekly_rank \"0\" is not a rank from 1 to 10"),
+            (2, "11", "weekly_rank \"11\" is not a rank from 1 to 10"),
+            (2, "1.0", "weekly_rank \"1.0\" is not a rank"),
+            (2, "", "weekly_rank \"\" is not a rank"),
+            (3, "", "show_title is empty"),
+            (3, "N/A", "show_title is empty"),
+            (3, "   ", "show_title is empty"),
+            (5, "-1", "weekly_hours_viewed \"-1\" is not a non-negative whole number"),
+            (5, "1.5", "weekly_hours_viewed \"1.5\""),
+            (5, "9223372036854775808", "weekly_hours_viewed \"9223372036854775808\""),
+            (6, "-0.5", "runtime \"-0.5\" is not a non-negative number of hours"),
+            (6, "NaN", "runtime \"NaN\""),
+            (6, "inf", "runtime \"inf\""),
+            (7, "lots", "weekly_views \"lots\""),
+            (8, "2147483648", "cumulative_weeks_in_top_10 \"2147483648\""),
+            (9, "yes", "is_staggered_launch \"yes\" is neither true nor false"),
+        ];
+
+        proptest! {
+            #![proptest_config(config())]
+
+            #[test]
+            fn arbitrary_bytes_never_panic(
+                kind in select(Top10File::ALL.to_vec()),
+                with_header in any::<bool>(),
+                bytes in vec(any::<u8>(), 0..2_000),
+            ) {
+                let mut text = if with_header { format!("{}\n", full_header(kind)).into_bytes() } else { Vec::new() };
+                text.extend(bytes);
+                parse(kind, &text);
+            }
+
+            #[test]
+            fn tsv_shaped_noise_never_panics_and_every_line_is_accounted_for(
+                kind in select(Top10File::ALL.to_vec()),
+                lines in vec(vec(token(), 0..14), 0..40),
+                crlf in any::<bool>(),
+            ) {
+                let lines: Vec<String> = lines.iter().map(|cells| cells.join("\t")).collect();
+                let text = file(kind, lines.clone()).replace('\n', if crlf { "\r\n" } else { "\n" });
+                if let Some((validation, rows, raw_lines)) = parse(kind, text.as_bytes()) {
+                    let data_lines = lines.iter().filter(|l| !l.is_empty()).count() as u64;
+                    prop_assert_eq!(validation.rows_read, data_lines);
+                    prop_assert_eq!(raw_lines, data_lines);
+                    prop_assert_eq!(rows.len() as u64, validation.rows_accepted());
+                    prop_assert_eq!(rows.len() % 10, 0, "only complete lists are accepted");
+                }
+            }
+
+            #[test]
+            fn generated_global_lists_are_accepted_with_the_same_values(
+                lists in vec(global_list(), 1..4),
+                na in any::<bool>(),
+            ) {
+                let expected: Vec<GlobalRow> = lists.into_iter().flatten().collect();
+                // Two lists of the same week and category would be one list with repeated ranks.
+                let keys: std::collections::HashSet<_> = expected.iter().map(|r| (r.week, r.category)).collect();
+                prop_assume!(keys.len() * 10 == expected.len());
+                let text = file(Top10File::Global, expected.iter().map(|r| global_cells(r, na).join("\t")));
+                let (validation, rows, _) = parse(Top10File::Global, text.as_bytes()).expect("a valid file");
+                prop_assert_eq!(validation.rows_rejected, 0, "{:?}", validation.rejected_sample);
+                let rows: Vec<GlobalRow> =
+                    rows.into_iter().map(|r| match r { Top10Row::Global(g) => g, other => panic!("{other:?}") }).collect();
+                prop_assert_eq!(rows, expected);
+            }
+
+            #[test]
+            fn generated_country_lists_are_accepted_with_the_same_values(
+                lists in vec(country_list(), 1..4),
+                na in any::<bool>(),
+            ) {
+                let expected: Vec<CountryRow> = lists.into_iter().flatten().collect();
+                let keys: std::collections::HashSet<_> =
+                    expected.iter().map(|r| (r.country_iso2, r.week, r.category)).collect();
+                prop_assume!(keys.len() * 10 == expected.len());
+                let text = file(Top10File::Countries, expected.iter().map(|r| country_line(r, na)));
+                let (validation, rows, _) = parse(Top10File::Countries, text.as_bytes()).expect("a valid file");
+                prop_assert_eq!(validation.rows_rejected, 0, "{:?}", validation.rejected_sample);
+                let rows: Vec<CountryRow> =
+                    rows.into_iter().map(|r| match r { Top10Row::Country(c) => c, other => panic!("{other:?}") }).collect();
+                prop_assert_eq!(rows, expected);
+            }
+
+            #[test]
+            fn a_broken_field_rejects_its_row_with_a_reason_and_its_list(
+                list in global_list(),
+                row in 0usize..10,
+                broken in select(BROKEN),
+            ) {
+                let (column, value, reason) = broken;
+                let lines = list.iter().enumerate().map(|(i, r)| {
+                    let mut cells = global_cells(r, true);
+                    if i == row {
+                        cells[column] = value.to_owned();
+                    }
+                    cells.join("\t")
+                });
+                let text = file(Top10File::Global, lines);
+                let (validation, rows, _) = parse(Top10File::Global, text.as_bytes()).expect("a readable file");
+                prop_assert!(rows.is_empty());
+                prop_assert_eq!(validation.rows_rejected, 10);
+                let first = &validation.rejected_sample[0];
+                prop_assert_eq!(first.line, row as u64 + 2);
+                prop_assert!(first.reason.contains(reason), "{:?} does not say {:?}", first.reason, reason);
+            }
+        }
+    }
 }

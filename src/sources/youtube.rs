@@ -512,7 +512,12 @@ fn video(value: serde_json::Value) -> std::result::Result<Video, String> {
 /// ISO 8601 durations such as `PT2M31S`, `PT1H4M` or `P1DT2H3M`. `P0D` marks upcoming and live
 /// videos, which have no length yet.
 pub fn duration_seconds(iso: &str) -> Option<i64> {
-    let duration: std::time::Duration = iso8601::duration(iso).ok()?.into();
+    // Not `iso8601::duration`: it ignores whatever follows a valid start, so "PT1H30" would be an hour.
+    let (rest, duration) = iso8601::parsers::parse_duration(iso.as_bytes()).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let duration: std::time::Duration = duration.into();
     (duration.as_secs() > 0).then_some(duration.as_secs() as i64)
 }
 
@@ -584,6 +589,75 @@ mod tests {
         assert_eq!(duration_seconds("P1DT2H3M"), Some(93_780));
         assert_eq!(duration_seconds("P0D"), None);
         assert_eq!(duration_seconds("two minutes"), None);
+    }
+
+    /// Found by `a_duration_followed_by_anything_else_is_not_a_duration`.
+    #[test]
+    fn a_duration_with_text_after_it_is_refused() {
+        assert_eq!(duration_seconds("PT1M0SA"), None);
+        assert_eq!(duration_seconds("PT1H30"), None);
+        assert_eq!(duration_seconds("PT2M31S "), None);
+    }
+
+    /// `P#DT#H#M#S` with each part present or not (at least one), as YouTube writes them.
+    fn iso_duration(days: Option<u32>, hours: Option<u32>, minutes: Option<u32>, seconds: Option<u32>) -> String {
+        let mut text = String::from("P");
+        if let Some(d) = days {
+            text.push_str(&format!("{d}D"));
+        }
+        if hours.is_some() || minutes.is_some() || seconds.is_some() {
+            text.push('T');
+        }
+        for (value, unit) in [(hours, 'H'), (minutes, 'M'), (seconds, 'S')] {
+            if let Some(v) = value {
+                text.push_str(&format!("{v}{unit}"));
+            }
+        }
+        text
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 256,
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
+        #[test]
+        fn durations_never_panic(text in proptest::prelude::any::<String>()) {
+            let _ = duration_seconds(&text);
+        }
+
+        #[test]
+        fn durations_never_panic_on_near_misses(text in "P[0-9DTHMSWY.,:-]{0,24}") {
+            let _ = duration_seconds(&text);
+        }
+
+        #[test]
+        fn durations_agree_with_a_reference_computation(
+            days in proptest::option::of(0u32..400),
+            hours in proptest::option::of(0u32..100),
+            minutes in proptest::option::of(0u32..100),
+            seconds in proptest::option::of(0u32..100),
+        ) {
+            proptest::prop_assume!(days.is_some() || hours.is_some() || minutes.is_some() || seconds.is_some());
+            let text = iso_duration(days, hours, minutes, seconds);
+            let total = [(days, 86_400), (hours, 3_600), (minutes, 60), (seconds, 1)]
+                .iter()
+                .map(|(value, unit)| i64::from(value.unwrap_or(0)) * unit)
+                .sum::<i64>();
+            proptest::prop_assert_eq!(duration_seconds(&text), (total > 0).then_some(total), "{}", text);
+        }
+
+        #[test]
+        fn a_duration_followed_by_anything_else_is_not_a_duration(
+            minutes in 1u32..100,
+            seconds in 0u32..60,
+            rest in "[0-9A-Za-z ]{1,6}",
+        ) {
+            let text = format!("PT{minutes}M{seconds}S{rest}");
+            proptest::prop_assert_eq!(duration_seconds(&text), None, "{}", text);
+        }
     }
 
     #[test]
