@@ -97,3 +97,31 @@ async fn a_youtube_run_estimates_its_progress_from_the_channels_video_count() {
     assert_eq!(held["pages"], 1, "{held}");
     assert_eq!(held["estimate"], json!({"done": 0, "total": 7, "unit": "videos", "percent": 0.0}));
 }
+
+#[test]
+fn ingest_without_a_terminal_logs_its_progress_as_plain_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = dir.path().join("feeds");
+    std::fs::create_dir(&feeds).unwrap();
+    let (global, countries, most_popular) = Standard::new().files();
+    std::fs::write(feeds.join("all-weeks-global.tsv"), global).unwrap();
+    std::fs::write(feeds.join("all-weeks-countries.tsv"), countries).unwrap();
+    std::fs::write(feeds.join("most-popular.tsv"), most_popular).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_netflix-analytics"));
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("NA_")) {
+        command.env_remove(name);
+    }
+    let output = command
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .env("NA_WAREHOUSE", dir.path().join("w.duckdb"))
+        .env("NA_TOP10_BASE_URL", url::Url::from_directory_path(&feeds).unwrap().as_str())
+        .args(["ingest", "top10"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let logs = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = logs.lines().filter(|l| l.contains(" progress ")).collect();
+    assert!(lines.iter().any(|l| l.contains("step=fetching") && l.contains("requests=")), "{logs}");
+    assert!(!logs.contains('\r'), "no terminal, no bar: {logs}");
+}
