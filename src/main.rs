@@ -1,13 +1,18 @@
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use netflix_analytics::config::Config;
-use netflix_analytics::domain::{RunStatus, SourceId, Trigger};
+use netflix_analytics::domain::{RunProgress, RunStatus, SourceId, Trigger};
 use netflix_analytics::pipeline::{CatalogMode, Pipeline, RunOptions};
 use netflix_analytics::warehouse::Warehouse;
 use netflix_analytics::{App, api, demo, telemetry};
 use secrecy::ExposeSecret;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 /// Keeps a DuckDB warehouse of Netflix Top 10, catalog and YouTube data fresh and serves it over HTTP.
 /// Configuration comes from NA_* environment variables (see the README).
@@ -120,16 +125,86 @@ async fn ingest(mut config: Config, source: SourceId, options: RunOptions) -> an
     demo::apply(&mut config).await?;
     let pipeline = Pipeline::new(warehouse, &config)?;
     pipeline.fail_interrupted_runs().await?;
-    let (_queued, handle) = pipeline.trigger(source, Trigger::Cli, options).await?;
-    let run = tokio::select! {
-        finished = handle => finished?,
-        _ = shutdown_signal() => {
-            pipeline.shutdown(std::time::Duration::ZERO).await;
-            anyhow::bail!("interrupted; the run was cancelled and its transaction rolled back");
-        }
+    let (queued, handle) = pipeline.trigger(source, Trigger::Cli, options).await?;
+    let shown = CancellationToken::new();
+    let reporter = pipeline.progress(queued.id).map(|updates| tokio::spawn(show_progress(updates, shown.clone())));
+    let finished = tokio::select! {
+        finished = handle => Some(finished),
+        _ = shutdown_signal() => None,
     };
+    shown.cancel();
+    if let Some(reporter) = reporter {
+        reporter.await?;
+    }
+    let Some(finished) = finished else {
+        pipeline.shutdown(Duration::ZERO).await;
+        anyhow::bail!("interrupted; the run was cancelled and its transaction rolled back");
+    };
+    let run = finished?;
     println!("{}", serde_json::to_string_pretty(&run)?);
     Ok(if run.status == RunStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// How often a run's progress is logged when there is no terminal to draw a bar on.
+const PROGRESS_LOG_EVERY: Duration = Duration::from_secs(10);
+
+/// A progress bar on stderr when it is a terminal; otherwise a log line when the step changes and
+/// every `PROGRESS_LOG_EVERY`, so that logs collected from a pipe or a service manager stay readable.
+async fn show_progress(mut updates: watch::Receiver<RunProgress>, done: CancellationToken) {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new_spinner();
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    });
+    let mut logged: Option<(String, Instant)> = None;
+    loop {
+        tokio::select! {
+            changed = updates.changed() => if changed.is_err() { break },
+            _ = done.cancelled() => break,
+        }
+        let progress = updates.borrow_and_update().clone();
+        if let Some(bar) = &bar {
+            draw(bar, &progress);
+            continue;
+        }
+        let due = logged.as_ref().is_none_or(|(step, at)| *step != progress.step || at.elapsed() >= PROGRESS_LOG_EVERY);
+        if due {
+            tracing::info!(
+                step = %progress.step,
+                requests = progress.requests,
+                pages = progress.pages,
+                rows = progress.rows,
+                bytes = progress.bytes,
+                percent = progress.estimate.as_ref().map(|e| e.percent),
+                "progress"
+            );
+            logged = Some((progress.step.clone(), Instant::now()));
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}
+
+/// A bar where the source says how much there is, a spinner where it does not.
+fn draw(bar: &ProgressBar, progress: &RunProgress) {
+    let template = match &progress.estimate {
+        Some(estimate) => {
+            bar.set_length(estimate.total);
+            bar.set_position(estimate.done);
+            "{spinner} [{bar:30}] {percent:>3}% {msg}"
+        }
+        None => "{spinner} {msg}",
+    };
+    bar.set_style(ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "));
+    bar.set_message(format!(
+        "{}: {} requests, {} pages, {} rows, {}",
+        progress.step,
+        progress.requests,
+        progress.pages,
+        progress.rows,
+        HumanBytes(progress.bytes)
+    ));
 }
 
 async fn migrate(config: Config) -> anyhow::Result<ExitCode> {

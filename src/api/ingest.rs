@@ -205,7 +205,8 @@ pub async fn list_runs(State(state): State<AppState>, Query(params): Query<RunsP
     }
     meta.next = next_page("/v1/ingest/runs", page, &filters, runs.len(), total);
     let link = meta.next.as_ref().map(|next| format!("<{next}>; rel=\"next\""));
-    let body = RunList { data: runs.into_iter().map(RunResponse::from).collect(), meta };
+    let pipeline = state.pipeline();
+    let body = RunList { data: runs.into_iter().map(|r| RunResponse::from(pipeline.with_progress(r))).collect(), meta };
     let mut response = Json(body).into_response();
     if let Some(link) = link {
         response.headers_mut().insert(header::LINK, HeaderValue::from_str(&link).expect("links are ASCII"));
@@ -228,5 +229,5 @@ pub async fn list_runs(State(state): State<AppState>, Query(params): Query<RunsP
 pub async fn get_run(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<RunResponse>> {
     let id = RunId(id);
     let run = state.warehouse().with_connection(move |conn| runs::get(conn, id)).await?;
-    run.map(|r| Json(RunResponse::from(r))).ok_or(Error::RunNotFound(id))
+    run.map(|r| Json(RunResponse::from(state.pipeline().with_progress(r)))).ok_or(Error::RunNotFound(id))
 }

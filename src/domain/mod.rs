@@ -3,12 +3,14 @@
 
 mod category;
 mod country;
+mod progress;
 mod run;
 mod source;
 mod week;
 
 pub use category::{Category, List};
 pub use country::CountryCode;
+pub use progress::{Estimate, Progress, RunProgress};
 pub use run::{FileReport, FileStatus, IngestRun, RejectedRow, RunError, RunId, RunStatus, RunStep, Trigger};
 pub use source::SourceId;
 pub use week::{Week, WeekError, WeekSelector};

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::SourceId;
+use super::{RunProgress, SourceId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
@@ -114,6 +114,8 @@ pub struct IngestRun {
     pub files: Vec<FileReport>,
     /// Runs of `all`: the source runs it made, in order.
     pub steps: Vec<RunStep>,
+    /// While the run is queued or running: what it has done so far. Null once it has finished.
+    pub progress: Option<RunProgress>,
 }
 
 /// One source run made by a run of `all`; it has its own record.
@@ -142,6 +144,7 @@ impl IngestRun {
             error: None,
             files: Vec::new(),
             steps: Vec::new(),
+            progress: None,
         }
     }
 }

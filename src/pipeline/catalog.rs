@@ -1,29 +1,42 @@
-//! A catalog refresh: crawl the searches (one per show type), then upsert every show in one
-//! transaction. A missing key fails the run at once; the crawl finishes before the warehouse is
-//! touched, so a failure halfway (quota, refused key, malformed page) changes nothing.
+//! A catalog refresh. Fetching crawls the searches (one per show type), parsing each page as it
+//! arrives (the latest sighting of a show wins) and spooling the page as received to disk for the
+//! raw layer, so memory holds the shows, not the pages. A missing key fails the run at once, and a
+//! failure halfway (quota, refused key, malformed page) changes nothing. Loading streams the pages
+//! to raw and upserts the shows inside the caller's transaction.
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
+use duckdb::Connection;
 use sha2::{Digest, Sha256};
 
-use super::{CatalogMode, Refreshed, RunContext, Settings, identity};
-use crate::domain::{FileReport, RejectedRow};
+use super::spool::{Spool, SpoolWriter};
+use super::{CatalogMode, Changed, RunContext, Settings};
+use crate::domain::{FileReport, RejectedRow, RunId};
 use crate::error::{Error, Result};
 use crate::sources::api::CallStats;
-use crate::sources::catalog::{CatalogClient, CatalogPage, CatalogQuery, Show, ShowType, shows_in};
+use crate::sources::catalog::{CatalogClient, CatalogQuery, Show, ShowType, shows_in};
 use crate::warehouse::catalog::{self as store, CatalogLoad};
-use crate::warehouse::load;
 
 const REJECTED_SAMPLE: usize = 20;
 
-pub async fn refresh(
+/// A finished crawl: its pages on disk, and the shows parsed from them.
+pub struct Fetched {
+    spool: Spool,
+    /// The searches crawled; their pages replace the raw pages of the same searches.
+    requests: Vec<String>,
+    shows: BTreeMap<String, Show>,
+    fetched_at: DateTime<Utc>,
+    country: String,
+}
+
+pub async fn fetch(
     context: &RunContext,
     http: &reqwest::Client,
     settings: &Settings,
     mode: Option<CatalogMode>,
     files: &mut Vec<FileReport>,
-) -> Result<Refreshed> {
+) -> Result<Fetched> {
     let config = &settings.catalog;
     let key = config.api_key.clone().ok_or(Error::MissingApiKey { variable: "NA_RAPIDAPI_KEY" })?;
     let mode = match mode {
@@ -55,75 +68,67 @@ pub async fn refresh(
     let client =
         CatalogClient::new(http.clone(), config.base_url.clone(), key, config.requests_per_sec, settings.retry);
     let fetched_at = Utc::now();
-    let mut pages: Vec<CatalogPage> = Vec::new();
-    let mut stats = CallStats::default();
+    let mut spool = SpoolWriter::create(&settings.temp_dir)?;
+    let mut shows: BTreeMap<String, Show> = BTreeMap::new();
+    let mut stats = CallStats { progress: context.progress.clone(), ..CallStats::default() };
     for query in &queries {
         let crawled = client
             .crawl(query, &context.cancel, &mut stats, |page| {
-                pages.push(page);
-                Ok(())
+                report.bytes += page.body.len() as u64;
+                let mut parsed_rows = 0;
+                for parsed in shows_in(&page)? {
+                    parsed_rows += 1;
+                    match parsed {
+                        Ok(show) => {
+                            shows.insert(show.id.clone(), show);
+                        }
+                        Err(reason) => {
+                            report.rows_rejected += 1;
+                            if report.rejected_sample.len() < REJECTED_SAMPLE {
+                                report.rejected_sample.push(RejectedRow {
+                                    line: u64::from(page.page_no),
+                                    reason,
+                                    text: String::new(),
+                                });
+                            }
+                        }
+                    }
+                }
+                report.rows_read += parsed_rows;
+                context.progress.rows(parsed_rows);
+                spool.push(&page)
             })
             .await;
         report.requests = Some(stats.requests);
         report.retries = Some(stats.retries);
-        if let Err(err) = crawled {
-            return Err(report.fail(err));
-        }
+        crawled.map_err(|err| report.fail(err))?;
     }
-    report.bytes = pages.iter().map(|p| p.body.len() as u64).sum();
+    let spool = spool.finish()?;
+    tracing::info!(pages = spool.pages(), shows = shows.len(), "crawled the catalog");
+    Ok(Fetched {
+        spool,
+        requests: queries.iter().map(CatalogQuery::to_string).collect(),
+        shows,
+        fetched_at,
+        country: config.country.clone(),
+    })
+}
 
-    // Parse every page before writing anything; the latest sighting of a show wins.
-    let mut shows: BTreeMap<String, Show> = BTreeMap::new();
-    for page in &pages {
-        for parsed in shows_in(page)? {
-            report.rows_read += 1;
-            match parsed {
-                Ok(show) => {
-                    shows.insert(show.id.clone(), show);
-                }
-                Err(reason) => {
-                    report.rows_rejected += 1;
-                    if report.rejected_sample.len() < REJECTED_SAMPLE {
-                        report.rejected_sample.push(RejectedRow {
-                            line: u64::from(page.page_no),
-                            reason,
-                            text: String::new(),
-                        });
-                    }
-                }
-            }
+/// Writes the crawl inside the caller's transaction.
+pub fn load(conn: &Connection, fetched: &Fetched, run_id: RunId, files: &mut [FileReport]) -> Result<Changed> {
+    let report = files.last_mut().ok_or_else(|| Error::Internal("a catalog run without its report".into()))?;
+    let loaded = (|| {
+        let mut loader = CatalogLoad::begin(conn, run_id, fetched.fetched_at, &fetched.country)?;
+        loader.raw_pages(&fetched.requests, fetched.spool.read()?, fetched.fetched_at)?;
+        for show in fetched.shows.values() {
+            loader.append(show, &content_hash(show)?)?;
         }
-    }
-    let accepted = shows.len() as u64;
-    let run_id = context.run_id;
-    let rebuild_identity = context.rebuild_identity;
-    let country = config.country.clone();
-    let changes = context
-        .warehouse
-        .with_writer(move |conn| {
-            let tx = conn.transaction()?;
-            let mut loader = CatalogLoad::begin(&tx, run_id, fetched_at, &country)?;
-            loader.raw_pages(&pages, fetched_at)?;
-            for show in shows.values() {
-                loader.append(show, &content_hash(show)?)?;
-            }
-            let changes = loader.finish()?;
-            let data_version = if changes.any() {
-                if rebuild_identity {
-                    identity::rebuild(&tx, Utc::now())?;
-                }
-                load::bump_data_version(&tx, run_id, Utc::now())?
-            } else {
-                load::data_version(&tx)?
-            };
-            tx.commit()?;
-            Ok((changes, data_version))
-        })
-        .await;
-    let (changes, data_version) = changes.map_err(|err| report.fail(err))?;
+        loader.finish()
+    })();
+    let changes = loaded.map_err(|err| report.fail(err))?;
     // Duplicates across pages count as read once each but are stored once.
-    super::record_loaded(report, changes, accepted);
-    Ok(Refreshed { data_version, changed: changes.any() })
+    super::record_loaded(report, changes, fetched.shows.len() as u64);
+    Ok(Changed { top10: false, titles: changes.any(), facts: false })
 }
 
 /// Equal digests mean nothing the service keeps about the show changed.

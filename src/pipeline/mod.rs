@@ -1,29 +1,46 @@
 //! Ingestion runs. A run is triggered (HTTP, CLI, schedule or the demo), recorded as queued,
 //! executed as a tracked background task and recorded again when it ends, with per-file counts or
 //! the reason it failed. Each source has one lock: a second trigger while a run of the same source is
-//! under way is refused with the running run's id; `all` holds every lock and runs the three feeds
-//! in order, each as a run of its own, then rebuilds the title identity once. Shutdown gives runs a
-//! grace period, then cancels them at their next checkpoint so they roll back.
+//! under way is refused with the running run's id.
+//!
+//! A refresh has two phases. Fetching downloads, crawls and parses, and writes nothing; loading is
+//! one writer transaction that loads what was fetched, rebuilds the marts and the title identity,
+//! bumps the data version and commits (see `commit`). `all` holds every lock, fetches the three
+//! feeds in order, each as a run of its own, then loads every feed that fetched in ONE transaction,
+//! so readers never see one feed's refresh without the others' or without the identity that joins
+//! them. Shutdown gives runs a grace period, then cancels them at their next checkpoint so they roll
+//! back. A run that panics (a bug) ends failed, its locks released.
 
 pub mod catalog;
+mod commit;
 pub mod identity;
 pub mod schedule;
+mod spool;
 pub mod top10;
 pub mod youtube;
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
+use futures_util::FutureExt;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 use url::Url;
 
+use self::commit::Batch;
+pub use self::commit::Changed;
 use crate::config::{CatalogConfig, Config, YouTubeConfig};
-use crate::domain::{FileReport, FileStatus, IngestRun, RunError, RunId, RunStatus, RunStep, SourceId, Trigger};
+use crate::domain::{
+    FileReport, FileStatus, IngestRun, Progress, RunError, RunId, RunProgress, RunStatus, RunStep, SourceId, Trigger,
+};
 use crate::error::{Error, Result};
 use crate::sources::api::RetryPolicy;
 use crate::sources::http::Fetcher;
@@ -45,6 +62,8 @@ struct Inner {
     /// Serialises triggers so the lock check and the run record's creation are one step.
     triggering: tokio::sync::Mutex<()>,
     running: Mutex<HashMap<SourceId, RunId>>,
+    /// Progress of the runs not yet finished, the feeds of an `all` run included.
+    live: Mutex<HashMap<RunId, Progress>>,
     tasks: TaskTracker,
     /// Cancels runs (after the shutdown grace period).
     cancel: CancellationToken,
@@ -59,6 +78,8 @@ pub struct Settings {
     pub retry: RetryPolicy,
     pub catalog: CatalogConfig,
     pub youtube: YouTubeConfig,
+    /// Downloads and spooled pages: next to the warehouse, on the same disk, not a small tmpfs.
+    pub temp_dir: PathBuf,
 }
 
 /// How a run was asked to run; only the catalog takes options today.
@@ -76,20 +97,25 @@ pub enum CatalogMode {
     Backfill { year_min: i32, year_max: i32 },
 }
 
-/// Shared by the steps of one run.
+/// Shared by the steps of one feed's fetch.
 pub struct RunContext {
     pub run_id: RunId,
     pub warehouse: Warehouse,
     pub cancel: CancellationToken,
-    /// Off for the source runs of `all`, which rebuilds the identity once at the end.
-    pub rebuild_identity: bool,
+    pub progress: Progress,
 }
 
-/// What a committed refresh did.
+/// What a feed's fetch produced, ready to load; nothing of it is in the warehouse yet.
+pub enum Fetched {
+    Top10(top10::Fetched),
+    Catalog(catalog::Fetched),
+    Youtube(youtube::Fetched),
+}
+
+/// What a committed refresh left behind.
 #[derive(Debug, Clone, Copy)]
 pub struct Refreshed {
     pub data_version: u64,
-    pub changed: bool,
 }
 
 /// Records a committed load of an API source: the `accepted` rows it wrote are inserted, updated,
@@ -103,9 +129,8 @@ fn record_loaded(report: &mut FileReport, changes: load::Changes, accepted: u64)
 
 impl Pipeline {
     pub fn new(warehouse: Warehouse, config: &Config) -> Result<Pipeline> {
-        // Downloads sit next to the warehouse: same disk, and not a small tmpfs.
         let temp_dir = warehouse.path().parent().unwrap_or(std::path::Path::new(".")).join("tmp");
-        let fetcher = Fetcher::new(config.http_timeout, temp_dir)?;
+        let fetcher = Fetcher::new(config.http_timeout, temp_dir.clone())?;
         let api = reqwest::Client::builder()
             .user_agent(concat!("netflix-analytics/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(30).min(config.http_timeout))
@@ -123,9 +148,11 @@ impl Pipeline {
                     retry: RetryPolicy { max_retries: config.max_retries, base: config.retry_base },
                     catalog: config.catalog.clone(),
                     youtube: config.youtube.clone(),
+                    temp_dir,
                 },
                 triggering: tokio::sync::Mutex::new(()),
                 running: Mutex::new(HashMap::new()),
+                live: Mutex::new(HashMap::new()),
                 tasks: TaskTracker::new(),
                 cancel: CancellationToken::new(),
                 scheduling: CancellationToken::new(),
@@ -162,18 +189,39 @@ impl Pipeline {
             return Err(Error::IngestRunning { source_id, run_id });
         }
         let requested_at = Utc::now();
-        let run =
+        let mut run =
             self.inner.warehouse.with_connection(move |conn| runs::insert(conn, source, trigger, requested_at)).await?;
         let lock = SourceLock::take(self.inner.clone(), source.locks(), run.id);
+        let progress = Progress::new("queued");
+        self.track(run.id, &progress);
+        run.progress = progress.latest();
         let span = tracing::info_span!("ingest", run_id = %run.id, source = %source);
         let this = self.clone();
         let queued = run.clone();
-        let handle = self.inner.tasks.spawn(async move { this.execute(run, lock, options).await }.instrument(span));
+        let handle =
+            self.inner.tasks.spawn(async move { this.execute(run, lock, options, progress).await }.instrument(span));
         Ok((queued, handle))
     }
 
     pub fn running_run(&self, source: SourceId) -> Option<RunId> {
         self.inner.running.lock().expect("run lock table").get(&source).copied()
+    }
+
+    /// Adds what a queued or running run has done so far to its record, as read from the warehouse.
+    pub fn with_progress(&self, mut run: IngestRun) -> IngestRun {
+        if matches!(run.status, RunStatus::Queued | RunStatus::Running) {
+            run.progress = self.inner.live.lock().expect("progress table").get(&run.id).and_then(Progress::latest);
+        }
+        run
+    }
+
+    /// Follows a run's progress until it finishes; `None` once it has.
+    pub fn progress(&self, run_id: RunId) -> Option<watch::Receiver<RunProgress>> {
+        self.inner.live.lock().expect("progress table").get(&run_id).and_then(Progress::subscribe)
+    }
+
+    fn track(&self, run_id: RunId, progress: &Progress) {
+        self.inner.live.lock().expect("progress table").insert(run_id, progress.clone());
     }
 
     /// Stops the schedules and new triggers, and gives runs under way `grace` to finish; a refresh
@@ -191,53 +239,96 @@ impl Pipeline {
         tokio::time::timeout(ROLLBACK_WAIT, self.inner.tasks.wait()).await.is_ok()
     }
 
-    async fn execute(&self, mut run: IngestRun, lock: SourceLock, options: RunOptions) -> IngestRun {
+    async fn execute(
+        &self,
+        mut run: IngestRun,
+        lock: SourceLock,
+        options: RunOptions,
+        progress: Progress,
+    ) -> IngestRun {
         self.mark_started(&mut run).await;
-        let outcome = match run.source {
-            SourceId::All => self.refresh_all(&mut run, options).await,
-            source => self.refresh(source, &mut run, options, true).await,
+        let (id, source) = (run.id, run.source);
+        let refreshing = async {
+            match source {
+                SourceId::All => self.refresh_all(&mut run, options, &progress).await,
+                source => self.refresh(source, &mut run, options, &progress).await,
+            }
         };
+        let outcome =
+            AssertUnwindSafe(refreshing).catch_unwind().await.unwrap_or_else(|panic| Err(panicked(id, panic)));
         // Released before the final record is written: whoever sees the run finished may start the next.
         drop(lock);
-        self.mark_finished(&mut run, outcome).await;
+        self.mark_finished(&mut run, outcome.as_ref().copied()).await;
         run
     }
 
+    /// One feed: its fetch, then one transaction.
     async fn refresh(
         &self,
         source: SourceId,
         run: &mut IngestRun,
         options: RunOptions,
-        rebuild_identity: bool,
+        progress: &Progress,
     ) -> Result<Refreshed> {
-        let context = RunContext {
-            run_id: run.id,
-            warehouse: self.inner.warehouse.clone(),
-            cancel: self.inner.cancel.child_token(),
-            rebuild_identity,
-        };
-        let settings = &self.inner.settings;
-        match source {
-            SourceId::Top10 => top10::refresh(&context, &self.inner.fetcher, settings, &mut run.files).await,
-            SourceId::Catalog => {
-                catalog::refresh(&context, &self.inner.api, settings, options.catalog_mode, &mut run.files).await
-            }
-            SourceId::Youtube => {
-                youtube::refresh(&context, &self.inner.api, settings, &mut run.files, &mut run.quota_units).await
-            }
-            SourceId::All => Err(Error::Internal("`all` is not a feed".into())),
-        }
+        let fetched = self.fetch(source, run, options, progress).await?;
+        progress.step("loading");
+        let batch = Batch { run_id: run.id, fetched, files: std::mem::take(&mut run.files) };
+        let (mut files, outcome) =
+            commit::commit(&self.inner.warehouse, run.id, vec![batch], self.inner.cancel.clone()).await;
+        run.files = files.pop().unwrap_or_default();
+        outcome
     }
 
-    /// The three feeds in order, each recorded as its own run, then the identity once. A feed that
-    /// fails (a missing key, say) does not stop the others.
-    async fn refresh_all(&self, parent: &mut IngestRun, options: RunOptions) -> Result<Refreshed> {
-        let mut changed = false;
+    /// The network phase of one feed; it writes nothing. A panic in it (a bug) fails this feed only.
+    async fn fetch(
+        &self,
+        source: SourceId,
+        run: &mut IngestRun,
+        options: RunOptions,
+        progress: &Progress,
+    ) -> Result<Fetched> {
+        progress.step("fetching");
+        let id = run.id;
+        let context = RunContext {
+            run_id: id,
+            warehouse: self.inner.warehouse.clone(),
+            cancel: self.inner.cancel.clone(),
+            progress: progress.clone(),
+        };
+        let settings = &self.inner.settings;
+        let fetching = async {
+            match source {
+                SourceId::Top10 => {
+                    top10::fetch(&context, &self.inner.fetcher, settings, &mut run.files).await.map(Fetched::Top10)
+                }
+                SourceId::Catalog => {
+                    catalog::fetch(&context, &self.inner.api, settings, options.catalog_mode, &mut run.files)
+                        .await
+                        .map(Fetched::Catalog)
+                }
+                SourceId::Youtube => {
+                    youtube::fetch(&context, &self.inner.api, settings, &mut run.files, &mut run.quota_units)
+                        .await
+                        .map(Fetched::Youtube)
+                }
+                SourceId::All => Err(Error::Internal("`all` is not a feed".into())),
+            }
+        };
+        AssertUnwindSafe(fetching).catch_unwind().await.unwrap_or_else(|panic| Err(panicked(id, panic)))
+    }
+
+    /// Fetches the three feeds in order, each recorded as its own run, then loads every feed that
+    /// fetched in one transaction. A feed that fails to fetch (a missing key, say) does not stop the
+    /// others; a failed load or commit fails them all.
+    async fn refresh_all(&self, parent: &mut IngestRun, options: RunOptions, progress: &Progress) -> Result<Refreshed> {
+        let mut children: Vec<(IngestRun, Progress)> = Vec::new();
+        let mut batches = Vec::new();
         let mut failed = Vec::new();
         for source in SourceId::FEEDS {
             if self.inner.cancel.is_cancelled() {
-                return Err(Error::Cancelled);
+                break;
             }
+            progress.step(&format!("fetching {source}"));
             let trigger = parent.trigger;
             let requested_at = Utc::now();
             let mut child = self
@@ -245,34 +336,54 @@ impl Pipeline {
                 .warehouse
                 .with_connection(move |conn| runs::insert(conn, source, trigger, requested_at))
                 .await?;
+            let child_progress = progress.child("queued");
+            self.track(child.id, &child_progress);
             self.mark_started(&mut child).await;
-            let outcome = self.refresh(source, &mut child, options, false).await;
-            changed |= matches!(outcome, Ok(Refreshed { changed: true, .. }));
-            self.mark_finished(&mut child, outcome).await;
-            if let Some(error) = &child.error {
-                failed.push(format!("{source} (run {}: {})", child.id, error.code));
+            match self.fetch(source, &mut child, options, &child_progress).await {
+                Ok(fetched) => {
+                    child_progress.step("waiting for the other feeds");
+                    batches.push(Batch { run_id: child.id, fetched, files: std::mem::take(&mut child.files) });
+                }
+                Err(err) => {
+                    failed.push(format!("{source} (run {}: {})", child.id, err.code()));
+                    self.mark_finished(&mut child, Err(&err)).await;
+                }
             }
-            parent.steps.push(RunStep { source, run_id: child.id, status: child.status, error: child.error.clone() });
+            children.push((child, child_progress));
         }
-        let run_id = parent.id;
-        let data_version = if changed {
-            self.inner
-                .warehouse
-                .with_writer(move |conn| {
-                    let tx = conn.transaction()?;
-                    identity::rebuild(&tx, Utc::now())?;
-                    let version = load::bump_data_version(&tx, run_id, Utc::now())?;
-                    tx.commit()?;
-                    Ok(version)
-                })
-                .await?
+
+        let outcome = if self.inner.cancel.is_cancelled() {
+            Err(Error::Cancelled)
+        } else if batches.is_empty() {
+            Ok(Refreshed { data_version: self.inner.warehouse.data_version() })
         } else {
-            self.inner.warehouse.data_version()
+            progress.step("loading");
+            let fetched: Vec<RunId> = batches.iter().map(|b| b.run_id).collect();
+            for (child, child_progress) in &children {
+                if fetched.contains(&child.id) {
+                    child_progress.step("loading");
+                }
+            }
+            let (files, outcome) =
+                commit::commit(&self.inner.warehouse, parent.id, batches, self.inner.cancel.clone()).await;
+            for (run_id, files) in fetched.into_iter().zip(files) {
+                if let Some((child, _)) = children.iter_mut().find(|(c, _)| c.id == run_id) {
+                    child.files = files;
+                }
+            }
+            outcome
         };
-        if failed.is_empty() {
-            Ok(Refreshed { data_version, changed })
-        } else {
-            Err(Error::StepsFailed { failed: failed.join(", ") })
+        // The feeds that fetched end with the commit, as it went.
+        for (child, _) in children.iter_mut().filter(|(c, _)| c.status == RunStatus::Running) {
+            self.mark_finished(child, outcome.as_ref().copied()).await;
+        }
+        parent.steps = children
+            .iter()
+            .map(|(c, _)| RunStep { source: c.source, run_id: c.id, status: c.status, error: c.error.clone() })
+            .collect();
+        match outcome {
+            Ok(_) if !failed.is_empty() => Err(Error::StepsFailed { failed: failed.join(", ") }),
+            outcome => outcome,
         }
     }
 
@@ -287,10 +398,11 @@ impl Pipeline {
         tracing::info!(run_id = %run.id, source = %run.source, "run started");
     }
 
-    async fn mark_finished(&self, run: &mut IngestRun, outcome: Result<Refreshed>) {
+    async fn mark_finished(&self, run: &mut IngestRun, outcome: std::result::Result<Refreshed, &Error>) {
         let finished_at = Utc::now();
         run.finished_at = Some(finished_at);
         run.duration_ms = run.started_at.map(|s| (finished_at - s).num_milliseconds());
+        run.progress = None;
         match outcome {
             Ok(refreshed) => {
                 run.status = RunStatus::Succeeded;
@@ -311,6 +423,7 @@ impl Pipeline {
         if let Err(err) = self.inner.warehouse.with_connection(move |conn| runs::finish(conn, &record)).await {
             tracing::error!(error = %err, "could not record the run's end");
         }
+        self.inner.live.lock().expect("progress table").remove(&run.id);
         let rows = |f: fn(&FileReport) -> u64| run.files.iter().map(f).sum::<u64>();
         tracing::info!(
             run_id = %run.id,
@@ -327,6 +440,18 @@ impl Pipeline {
             "run finished"
         );
     }
+}
+
+/// A panic is a bug: the run fails with an internal error, and what the panic said goes to the log
+/// only, since it may quote anything the run was handling.
+fn panicked(run_id: RunId, panic: Box<dyn Any + Send>) -> Error {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(run_id = %run_id, panic = message, "the run panicked");
+    Error::Internal("the run stopped on a bug (a panic; the service log has the details); nothing was loaded".into())
 }
 
 /// Holds a run's slots in the lock table; released on drop, even if the run's task panics.

@@ -1,29 +1,38 @@
-//! A YouTube refresh: crawl the channel within what is left of today's quota budget, then load the
-//! videos, a statistics snapshot for each and the channel's counts in one transaction. A missing key
-//! fails the run at once; an exhausted quota or a refused key ends it with nothing written.
+//! A YouTube refresh. Fetching crawls the channel within what is left of today's quota budget and
+//! parses the videos; loading writes the videos, a statistics snapshot for each and the channel's
+//! counts inside the caller's transaction. A missing key fails the run at once; an exhausted quota
+//! or a refused key ends it with nothing written.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::America::Los_Angeles;
+use duckdb::Connection;
 use sha2::{Digest, Sha256};
 
-use super::{Refreshed, RunContext, Settings, identity};
-use crate::domain::{FileReport, RejectedRow};
+use super::{Changed, RunContext, Settings};
+use crate::domain::{FileReport, RejectedRow, RunId};
 use crate::error::{Error, Result};
+use crate::sources::api::CallStats;
 use crate::sources::youtube::{Crawl, Video, YouTubeClient};
-use crate::warehouse::load;
 use crate::warehouse::youtube::{self as store, YouTubeLoad};
 
 const REJECTED_SAMPLE: usize = 20;
 
-pub async fn refresh(
+/// A finished crawl and the distinct videos parsed from it.
+pub struct Fetched {
+    crawl: Crawl,
+    videos: Vec<Video>,
+    comments_fetched: bool,
+}
+
+pub async fn fetch(
     context: &RunContext,
     http: &reqwest::Client,
     settings: &Settings,
     files: &mut Vec<FileReport>,
     quota_units: &mut Option<u64>,
-) -> Result<Refreshed> {
+) -> Result<Fetched> {
     let config = &settings.youtube;
     let key = config.api_key.clone().ok_or(Error::MissingApiKey { variable: "NA_YOUTUBE_API_KEY" })?;
     let since = start_of_quota_day(Utc::now());
@@ -37,7 +46,8 @@ pub async fn refresh(
     });
     let report = files.last_mut().expect("just pushed");
     let client = YouTubeClient::new(http.clone(), config.base_url.clone(), key, settings.retry);
-    let mut crawl = Crawl::default();
+    let mut crawl =
+        Crawl { stats: CallStats { progress: context.progress.clone(), ..CallStats::default() }, ..Crawl::default() };
     let crawled =
         client.crawl(&config.channel_id, &config.region, config.comments, budget, &context.cancel, &mut crawl).await;
     *quota_units = Some(crawl.stats.requests);
@@ -45,9 +55,7 @@ pub async fn refresh(
     report.retries = Some(crawl.stats.retries);
     report.bytes = crawl.responses.iter().map(|r| r.body.len() as u64).sum();
     report.note = crawl.stopped_for_budget.clone();
-    if let Err(err) = crawled {
-        return Err(report.fail(err));
-    }
+    crawled.map_err(|err| report.fail(err))?;
 
     let mut videos: Vec<Video> = Vec::new();
     let mut seen = HashSet::new();
@@ -64,47 +72,35 @@ pub async fn refresh(
             }
         }
     }
-    let accepted = videos.len() as u64;
-    let run_id = context.run_id;
-    let rebuild_identity = context.rebuild_identity;
-    let comments_fetched = config.comments;
-    let loaded = context
-        .warehouse
-        .with_writer(move |conn| {
-            let now = Utc::now();
-            let tx = conn.transaction()?;
-            let mut loader = YouTubeLoad::begin(&tx, run_id, now)?;
-            loader.raw(&crawl.responses)?;
-            if let Some(channel) = &crawl.channel {
-                loader.channel(channel)?;
-            }
-            loader.categories(&crawl.categories)?;
-            let disabled: HashSet<&str> = crawl.comments_disabled.iter().map(String::as_str).collect();
-            for video in &videos {
-                let comments_disabled = comments_fetched.then(|| disabled.contains(video.video_id.as_str()));
-                loader.append_video(video, comments_disabled, &content_hash(video)?)?;
-            }
-            for comment in &crawl.comments {
-                loader.append_comment(comment)?;
-            }
-            let changes = loader.finish()?;
-            if rebuild_identity {
-                if changes.any() {
-                    identity::rebuild(&tx, Utc::now())?;
-                } else {
-                    // New statistics only: the identity stands, the video facts move.
-                    load::rebuild_analytics_marts(&tx)?;
-                }
-            }
-            // Every crawl adds the day's statistics snapshot, so the data always moves.
-            let data_version = load::bump_data_version(&tx, run_id, Utc::now())?;
-            tx.commit()?;
-            Ok((changes, data_version))
-        })
-        .await;
-    let (changes, data_version) = loaded.map_err(|err| report.fail(err))?;
-    super::record_loaded(report, changes, accepted);
-    Ok(Refreshed { data_version, changed: true })
+    Ok(Fetched { crawl, videos, comments_fetched: config.comments })
+}
+
+/// Writes the crawl inside the caller's transaction.
+pub fn load(conn: &Connection, fetched: &Fetched, run_id: RunId, files: &mut [FileReport]) -> Result<Changed> {
+    let report = files.last_mut().ok_or_else(|| Error::Internal("a YouTube run without its report".into()))?;
+    let crawl = &fetched.crawl;
+    let loaded = (|| {
+        let mut loader = YouTubeLoad::begin(conn, run_id, Utc::now())?;
+        loader.raw(&crawl.responses)?;
+        if let Some(channel) = &crawl.channel {
+            loader.channel(channel)?;
+        }
+        loader.categories(&crawl.categories)?;
+        let disabled: HashSet<&str> = crawl.comments_disabled.iter().map(String::as_str).collect();
+        for video in &fetched.videos {
+            let comments_disabled = fetched.comments_fetched.then(|| disabled.contains(video.video_id.as_str()));
+            loader.append_video(video, comments_disabled, &content_hash(video)?)?;
+        }
+        for comment in &crawl.comments {
+            loader.append_comment(comment)?;
+        }
+        loader.finish()
+    })();
+    let changes = loaded.map_err(|err| report.fail(err))?;
+    super::record_loaded(report, changes, fetched.videos.len() as u64);
+    // Every crawl adds the day's statistics snapshot, so the video facts always move; the identity
+    // only when videos were added or changed.
+    Ok(Changed { top10: false, titles: changes.any(), facts: true })
 }
 
 /// YouTube's quota day starts at midnight Pacific time.

@@ -13,6 +13,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::domain::Progress;
 use crate::error::{Error, Result};
 
 /// Longest wait a `Retry-After` may ask for; a longer one fails the run instead of stalling it.
@@ -81,11 +82,12 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
-/// Counts what a sequence of calls cost, for the run record.
-#[derive(Debug, Default, Clone, Copy)]
+/// Counts what a sequence of calls cost, for the run record, and reports each call to `progress`.
+#[derive(Debug, Default, Clone)]
 pub struct CallStats {
     pub requests: u64,
     pub retries: u64,
+    pub progress: Progress,
 }
 
 /// Sends the request `build` makes (once per attempt) until it succeeds, a verdict says fail, or
@@ -101,12 +103,17 @@ pub async fn call(
     let mut attempt = 0;
     loop {
         stats.requests += 1;
+        stats.progress.request();
         let outcome = tokio::select! {
             outcome = send(build()) => outcome,
             _ = cancel.cancelled() => return Err(Error::Cancelled),
         };
         let (wait, reason) = match outcome {
-            Ok((status, headers, body)) if status.is_success() => return Ok(Answer { status, headers, body }),
+            Ok((status, headers, body)) if status.is_success() => {
+                stats.progress.bytes(body.len() as u64);
+                stats.progress.page();
+                return Ok(Answer { status, headers, body });
+            }
             Ok((status, headers, body)) => match classify(status, &headers, &body) {
                 Verdict::Fail(err) => return Err(err),
                 Verdict::Accept => return Ok(Answer { status, headers, body }),

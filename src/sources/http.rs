@@ -16,6 +16,7 @@ use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::domain::Progress;
 use crate::error::{Error, Result};
 
 /// Far above any real feed (the countries file is tens of MB); stops a misbehaving server from filling the disk.
@@ -49,13 +50,14 @@ impl Fetcher {
     }
 
     /// Follows redirects (Netflix moved the files with a 301 in 2023) and fails on any non-2xx status.
-    pub async fn download(&self, url: &Url, cancel: &CancellationToken) -> Result<Download> {
+    /// Reports the bytes as they arrive, against the size when it is known.
+    pub async fn download(&self, url: &Url, cancel: &CancellationToken, progress: &Progress) -> Result<Download> {
         let fetched_at = Utc::now();
         let (path, bytes, sha256) = if url.scheme() == "file" {
-            self.copy_local(url).await?
+            self.copy_local(url, progress.clone()).await?
         } else {
             tokio::select! {
-                result = self.fetch_remote(url) => result?,
+                result = self.fetch_remote(url, progress) => result?,
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
             }
         };
@@ -70,12 +72,15 @@ impl Fetcher {
             .map_err(|e| Error::Internal(format!("cannot create a file in {}: {e}", self.temp_dir.display())))
     }
 
-    async fn fetch_remote(&self, url: &Url) -> Result<(TempPath, u64, String)> {
+    async fn fetch_remote(&self, url: &Url, progress: &Progress) -> Result<(TempPath, u64, String)> {
         let failed = |reason: String| Error::Download { url: url.to_string(), reason };
         let response = self.client.get(url.clone()).send().await.map_err(|e| failed(describe(e)))?;
         let status = response.status();
         if !status.is_success() {
             return Err(Error::UpstreamStatus { url: url.to_string(), status: status.as_u16() });
+        }
+        if let Some(total) = response.content_length() {
+            progress.expect(total, "bytes");
         }
         let temp = self.temp_file()?;
         let (std_file, path) = temp.into_parts();
@@ -90,22 +95,31 @@ impl Fetcher {
                 return Err(failed(format!("the body is larger than {MAX_DOWNLOAD_BYTES} bytes")));
             }
             hasher.update(&chunk);
+            progress.bytes(chunk.len() as u64);
+            progress.advance(chunk.len() as u64);
             file.write_all(&chunk).await.map_err(|e| failed(format!("writing {}: {e}", path.display())))?;
         }
         file.flush().await.map_err(|e| failed(format!("writing {}: {e}", path.display())))?;
         Ok((path, bytes, format!("{:x}", hasher.finalize())))
     }
 
-    async fn copy_local(&self, url: &Url) -> Result<(TempPath, u64, String)> {
+    async fn copy_local(&self, url: &Url, progress: Progress) -> Result<(TempPath, u64, String)> {
         let failed = |reason: String| Error::Download { url: url.to_string(), reason };
         let source = url.to_file_path().map_err(|_| failed("not a local file path".into()))?;
         let temp = self.temp_file()?;
-        tokio::task::spawn_blocking(move || copy_hashed(&source, temp)).await?.map_err(failed)
+        tokio::task::spawn_blocking(move || copy_hashed(&source, temp, &progress)).await?.map_err(failed)
     }
 }
 
-fn copy_hashed(source: &Path, temp: tempfile::NamedTempFile) -> Result<(TempPath, u64, String), String> {
+fn copy_hashed(
+    source: &Path,
+    temp: tempfile::NamedTempFile,
+    progress: &Progress,
+) -> Result<(TempPath, u64, String), String> {
     let mut input = std::fs::File::open(source).map_err(|e| format!("{}: {e}", source.display()))?;
+    if let Ok(metadata) = input.metadata() {
+        progress.expect(metadata.len(), "bytes");
+    }
     let (mut output, path) = temp.into_parts();
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 256 * 1024];
@@ -117,6 +131,8 @@ fn copy_hashed(source: &Path, temp: tempfile::NamedTempFile) -> Result<(TempPath
         }
         bytes += n as u64;
         hasher.update(&buffer[..n]);
+        progress.bytes(n as u64);
+        progress.advance(n as u64);
         output.write_all(&buffer[..n]).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok((path, bytes, format!("{:x}", hasher.finalize())))

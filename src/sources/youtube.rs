@@ -135,6 +135,9 @@ impl YouTubeClient {
             .get("channels", &[("part", "contentDetails,statistics,snippet"), ("id", channel_id)], 1, cancel, crawl)
             .await?;
         let channel = parse_channel(channel_id, &channels)?;
+        if let Some(total) = channel.video_count {
+            crawl.stats.progress.expect(total.max(0) as u64, "videos");
+        }
         let categories =
             self.get("videoCategories", &[("part", "snippet"), ("regionCode", region)], 1, cancel, crawl).await?;
         crawl.categories = parse_categories(&categories)?;
@@ -174,6 +177,8 @@ impl YouTubeClient {
                     )
                     .await?;
                 let parsed = parse_videos(&videos)?;
+                crawl.stats.progress.rows(parsed.len() as u64);
+                crawl.stats.progress.advance(parsed.len() as u64);
                 if with_comments {
                     for video in parsed.iter().flatten() {
                         self.comments(&video.video_id, cancel, crawl).await?;

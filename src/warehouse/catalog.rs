@@ -39,15 +39,20 @@ impl<'conn> CatalogLoad<'conn> {
         })
     }
 
-    /// Pages replace the raw pages of the same search.
-    pub fn raw_pages(&self, pages: &[CatalogPage], fetched_at: DateTime<Utc>) -> Result<()> {
-        let mut requests: Vec<&str> = pages.iter().map(|p| p.request.as_str()).collect();
-        requests.dedup();
+    /// The pages of `requests` replace the raw pages of the same searches. They are streamed, so
+    /// a long crawl never sits in memory whole.
+    pub fn raw_pages(
+        &self,
+        requests: &[String],
+        pages: impl Iterator<Item = Result<CatalogPage>>,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<()> {
         for request in requests {
             self.conn.execute(queries::CATALOG_RAW_REPLACE, named_params! { "request": request })?;
         }
         let mut raw = self.conn.appender_to_db("catalog_pages", "raw")?;
         for page in pages {
+            let page = page?;
             raw.append_row(params![self.run_id, fetched_at.naive_utc(), page.request, page.page_no, page.body])?;
         }
         Ok(raw.flush()?)

@@ -171,6 +171,7 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<Result<IngestRun>> {
             error: error_code.map(|code| RunError { code, message: error_message.unwrap_or_default() }),
             files: serde_json::from_str::<Vec<FileReport>>(&files).map_err(|_| corrupt("file report"))?,
             steps: serde_json::from_str::<Vec<RunStep>>(&steps).map_err(|_| corrupt("step list"))?,
+            progress: None,
         })
     })())
 }
