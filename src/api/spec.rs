@@ -3,7 +3,7 @@
 //! types of `category-viewership`. The spec then states the constraints the parsers enforce.
 
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{OpenApi, Ref, RefOr};
 
 use crate::analytics::insights::{EngagementMetric, TitleOrder};
@@ -59,9 +59,10 @@ fn viewership_rows(spec: &mut OpenApi) {
     let Some(operation) = item.get.as_mut() else { return };
     let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else { return };
     let Some(json) = ok.content.get_mut("application/json") else { return };
-    let either = OneOfBuilder::new()
+    // anyOf, not oneOf: an empty page is valid under both.
+    let either = AnyOfBuilder::new()
         .item(Ref::from_schema_name("Envelope_CategoryViewershipRow"))
         .item(Ref::from_schema_name("Envelope_CategoryWeekRow"))
         .build();
-    json.schema = Some(RefOr::T(Schema::OneOf(either)));
+    json.schema = Some(RefOr::T(Schema::AnyOf(either)));
 }
