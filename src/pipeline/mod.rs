@@ -321,8 +321,8 @@ impl Pipeline {
     /// fetched in one transaction. A feed that fails to fetch (a missing key, say) does not stop the
     /// others; a failed load or commit fails them all.
     async fn refresh_all(&self, parent: &mut IngestRun, options: RunOptions, progress: &Progress) -> Result<Refreshed> {
-        let mut children: Vec<(IngestRun, Progress)> = Vec::new();
-        let mut batches = Vec::new();
+        // Each feed's run, its progress, and what it fetched until the commit takes it.
+        let mut children: Vec<(IngestRun, Progress, Option<Fetched>)> = Vec::new();
         let mut failed = Vec::new();
         for source in SourceId::FEEDS {
             if self.inner.cancel.is_cancelled() {
@@ -339,47 +339,49 @@ impl Pipeline {
             let child_progress = progress.child("queued");
             self.track(child.id, &child_progress);
             self.mark_started(&mut child).await;
-            match self.fetch(source, &mut child, options, &child_progress).await {
+            let fetched = match self.fetch(source, &mut child, options, &child_progress).await {
                 Ok(fetched) => {
                     child_progress.step("waiting for the other feeds");
-                    batches.push(Batch { run_id: child.id, fetched, files: std::mem::take(&mut child.files) });
+                    Some(fetched)
                 }
                 Err(err) => {
                     failed.push(format!("{source} (run {}: {})", child.id, err.code()));
                     self.mark_finished(&mut child, Err(&err)).await;
+                    None
                 }
-            }
-            children.push((child, child_progress));
+            };
+            children.push((child, child_progress, fetched));
         }
 
         let outcome = if self.inner.cancel.is_cancelled() {
             Err(Error::Cancelled)
-        } else if batches.is_empty() {
+        } else if children.iter().all(|(_, _, fetched)| fetched.is_none()) {
             Ok(Refreshed { data_version: self.inner.warehouse.data_version() })
         } else {
             progress.step("loading");
-            let fetched: Vec<RunId> = batches.iter().map(|b| b.run_id).collect();
-            for (child, child_progress) in &children {
-                if fetched.contains(&child.id) {
+            let mut batches = Vec::new();
+            for (child, child_progress, fetched) in &mut children {
+                if let Some(fetched) = fetched.take() {
                     child_progress.step("loading");
+                    batches.push(Batch { run_id: child.id, fetched, files: std::mem::take(&mut child.files) });
                 }
             }
             let (files, outcome) =
                 commit::commit(&self.inner.warehouse, parent.id, batches, self.inner.cancel.clone()).await;
-            for (run_id, files) in fetched.into_iter().zip(files) {
-                if let Some((child, _)) = children.iter_mut().find(|(c, _)| c.id == run_id) {
-                    child.files = files;
-                }
+            // The batches were the running feeds, in order; their reports come back in that order.
+            let mut files = files.into_iter();
+            for (child, _, _) in children.iter_mut().filter(|(c, _, _)| c.status == RunStatus::Running) {
+                child.files = files.next().unwrap_or_default();
             }
             outcome
         };
         // The feeds that fetched end with the commit, as it went.
-        for (child, _) in children.iter_mut().filter(|(c, _)| c.status == RunStatus::Running) {
+        for (child, _, _) in children.iter_mut().filter(|(c, _, _)| c.status == RunStatus::Running) {
             self.mark_finished(child, outcome.as_ref().copied()).await;
         }
         parent.steps = children
             .iter()
-            .map(|(c, _)| RunStep { source: c.source, run_id: c.id, status: c.status, error: c.error.clone() })
+            .map(|(c, _, _)| RunStep { source: c.source, run_id: c.id, status: c.status, error: c.error.clone() })
             .collect();
         match outcome {
             Ok(_) if !failed.is_empty() => Err(Error::StepsFailed { failed: failed.join(", ") }),

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use netflix_analytics::domain::{FileStatus, IngestRun, RunId};
+use netflix_analytics::warehouse::runs;
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
@@ -117,6 +119,10 @@ async fn during_an_all_run_every_endpoint_answers_from_one_version_that_moves_on
     assert!(polls_while_running > 5, "only {polls_while_running} reads saw the run under way");
     assert_eq!(app.data_version().await, before + 1, "one run, one new version");
     assert_eq!(read_hours(&app).await, ((before + 1, new), (before + 1, new)));
+    // Downloads and the catalog's spooled pages are gone once the run has ended.
+    let temp = app.warehouse.path().parent().unwrap().join("tmp");
+    let left: Vec<_> = std::fs::read_dir(temp).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,14 +148,17 @@ async fn an_all_run_cancelled_by_shutdown_during_the_crawl_leaves_the_warehouse_
 
     assert_eq!(app.warehouse.data_version(), before);
     assert_eq!(app.snapshot().await, snapshot, "a cancelled run changed the warehouse");
-    let record = app
-        .warehouse
-        .with_connection(move |c| netflix_analytics::warehouse::runs::get(c, netflix_analytics::domain::RunId(id)))
-        .await
-        .unwrap()
-        .unwrap();
+    let record = stored_run(&app, id).await;
     assert_eq!(record.error.as_ref().map(|e| e.code.as_str()), Some("cancelled"), "{record:#?}");
     let steps: Vec<(String, String)> =
         record.steps.iter().map(|s| (s.source.to_string(), s.error.clone().unwrap().code)).collect();
     assert_eq!(steps, [("top10".into(), "cancelled".into()), ("catalog".into(), "cancelled".into())]);
+    let top10 = stored_run(&app, record.steps[0].run_id.0).await;
+    let files: Vec<(&str, Option<FileStatus>)> = top10.files.iter().map(|f| (f.file.as_str(), f.status)).collect();
+    assert_eq!(files.len(), 3, "the downloads are still reported: {files:?}");
+    assert!(files.iter().all(|(_, status)| *status != Some(FileStatus::Loaded)), "{files:?}");
+}
+
+async fn stored_run(app: &TestApp, id: i64) -> IngestRun {
+    app.warehouse.with_connection(move |c| runs::get(c, RunId(id))).await.unwrap().unwrap()
 }
