@@ -354,10 +354,12 @@ fn parse_count_from(name: &'static str, raw: Option<String>, min: i64, max: i64)
     if (min..=max).contains(&value) { Ok(value) } else { Err(invalid()) }
 }
 
+/// The pacer waits `1 / rate` seconds between requests: the bounds keep that wait representable and
+/// useful (one request every 1000 s at the slowest).
 fn parse_rate(name: &'static str, raw: Option<String>) -> Result<f64, ConfigError> {
-    const ACCEPTED: &str = "expected requests per second above 0, e.g. 1 or 0.5";
+    const ACCEPTED: &str = "expected requests per second from 0.001 to 1000, e.g. 1 or 0.5";
     let rate: f64 = parse(name, raw.clone(), ACCEPTED)?;
-    if rate.is_finite() && rate > 0.0 {
+    if (0.001..=1000.0).contains(&rate) {
         Ok(rate)
     } else {
         Err(ConfigError::Invalid { name, got: raw.unwrap_or_default(), accepted: ACCEPTED })
@@ -507,6 +509,23 @@ mod tests {
         assert!(err.to_string().contains("NA_SCHEDULE_YOUTUBE") && err.to_string().contains("cron"), "{err}");
         let err = config(&[("NA_SCHEDULE_TIMEZONE", "Mars/Olympus")]).unwrap_err();
         assert!(err.to_string().contains("IANA"), "{err}");
+    }
+
+    #[test]
+    fn catalog_pacing_outside_its_range_is_refused_naming_the_variable_and_the_range() {
+        for bad in ["1e-30", "0", "-1", "NaN", "inf", "1000.5", "fast"] {
+            let err = config(&[("NA_CATALOG_REQUESTS_PER_SEC", bad)]).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "invalid NA_CATALOG_REQUESTS_PER_SEC={bad:?}: expected requests per second from 0.001 to 1000, \
+                     e.g. 1 or 0.5"
+                )
+            );
+        }
+        for good in ["0.001", "0.5", "1000"] {
+            assert!(config(&[("NA_CATALOG_REQUESTS_PER_SEC", good)]).is_ok(), "{good}");
+        }
     }
 
     #[test]
