@@ -332,7 +332,14 @@ fn parse_ratio(name: &'static str, raw: Option<String>) -> Result<f64, ConfigErr
 fn parse_base_url(name: &'static str, raw: Option<String>) -> Result<Url, ConfigError> {
     const ACCEPTED: &str = "expected an absolute http://, https:// or file:// URL";
     let raw = raw.unwrap_or_default();
-    let invalid = || ConfigError::Invalid { name, got: raw.clone(), accepted: ACCEPTED };
+    let invalid = || {
+        // `user:pass@` would repeat a password in the start-up error.
+        if raw.contains('@') {
+            ConfigError::InvalidSecret { name, accepted: ACCEPTED }
+        } else {
+            ConfigError::Invalid { name, got: raw.clone(), accepted: ACCEPTED }
+        }
+    };
     let mut url = Url::parse(raw.trim()).map_err(|_| invalid())?;
     if !matches!(url.scheme(), "http" | "https" | "file") || url.cannot_be_a_base() {
         return Err(invalid());
@@ -532,6 +539,12 @@ mod tests {
     fn api_keys_are_never_repeated_in_errors() {
         let err = config(&[("NA_YOUTUBE_API_KEY", "AIza secret")]).unwrap_err();
         assert!(err.to_string().contains("NA_YOUTUBE_API_KEY") && !err.to_string().contains("AIza"), "{err}");
+    }
+
+    #[test]
+    fn an_invalid_base_url_with_credentials_is_refused_without_repeating_them() {
+        let err = config(&[("NA_TOP10_BASE_URL", "ftp://feeds:hunter2@example.com/top10")]).unwrap_err();
+        assert!(err.to_string().contains("NA_TOP10_BASE_URL") && !err.to_string().contains("hunter2"), "{err}");
     }
 
     #[test]
