@@ -47,8 +47,8 @@ pub enum Error {
     // Ingestion failures; they end a run and are recorded with it.
     #[error("downloading {url} failed: {reason}")]
     Download { url: String, reason: String },
-    #[error("{url} answered HTTP {status}")]
-    UpstreamStatus { url: String, status: u16 },
+    #[error("{url} answered HTTP {status}{}", gave_up(*attempts))]
+    UpstreamStatus { url: String, status: u16, attempts: u32 },
     #[error("{file} is not a usable Top 10 file: {reason}")]
     InvalidFile { file: String, reason: String },
     #[error(
@@ -132,6 +132,10 @@ impl Error {
     pub fn invalid(parameter: &'static str, message: impl Into<String>) -> Error {
         Error::InvalidParameter { parameter, message: message.into() }
     }
+}
+
+fn gave_up(attempts: u32) -> String {
+    if attempts > 1 { format!("; gave up after {attempts} attempts") } else { String::new() }
 }
 
 impl From<tokio::task::JoinError> for Error {

@@ -10,12 +10,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
+use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use tempfile::TempPath;
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::api::{self, RetryPolicy};
 use crate::error::{Error, Result};
 
 /// Far above any real feed (the countries file is tens of MB); stops a misbehaving server from filling the disk.
@@ -24,6 +26,7 @@ const MAX_DOWNLOAD_BYTES: u64 = 2 << 30;
 pub struct Fetcher {
     client: reqwest::Client,
     temp_dir: PathBuf,
+    retry: RetryPolicy,
 }
 
 /// A downloaded file; deleted when dropped.
@@ -35,8 +38,16 @@ pub struct Download {
     pub fetched_at: DateTime<Utc>,
 }
 
+/// Why one attempt at a remote download failed.
+enum Failure {
+    /// Worth another attempt: a refused, dropped or timed-out transfer, throttling, a server error.
+    Transient { status: Option<StatusCode>, retry_after: Option<Duration>, reason: String },
+    /// Retrying cannot help.
+    Final(Error),
+}
+
 impl Fetcher {
-    pub fn new(timeout: Duration, temp_dir: PathBuf) -> Result<Fetcher> {
+    pub fn new(temp_dir: PathBuf, timeout: Duration, retry: RetryPolicy) -> Result<Fetcher> {
         std::fs::create_dir_all(&temp_dir)
             .map_err(|e| Error::Internal(format!("cannot create {}: {e}", temp_dir.display())))?;
         let client = reqwest::Client::builder()
@@ -45,22 +56,21 @@ impl Fetcher {
             .timeout(timeout)
             .build()
             .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Fetcher { client, temp_dir })
+        Ok(Fetcher { client, temp_dir, retry })
     }
 
-    /// Follows redirects (Netflix moved the files with a 301 in 2023) and fails on any non-2xx status.
+    /// Follows redirects (Netflix moved the files with a 301 in 2023). Transfers that fail, 429s,
+    /// 408s and 5xx are retried as the retry policy says; any other non-2xx status fails at once.
     pub async fn download(&self, url: &Url, cancel: &CancellationToken) -> Result<Download> {
+        let shown = url.to_string();
         let fetched_at = Utc::now();
         let (path, bytes, sha256) = if url.scheme() == "file" {
             self.copy_local(url).await?
         } else {
-            tokio::select! {
-                result = self.fetch_remote(url) => result?,
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-            }
+            self.fetch_remote(url, &shown, cancel).await?
         };
-        tracing::info!(url = %url, bytes, "downloaded");
-        Ok(Download { url: url.to_string(), path, bytes, sha256, fetched_at })
+        tracing::info!(url = %shown, bytes, "downloaded");
+        Ok(Download { url: shown, path, bytes, sha256, fetched_at })
     }
 
     fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
@@ -70,21 +80,72 @@ impl Fetcher {
             .map_err(|e| Error::Internal(format!("cannot create a file in {}: {e}", self.temp_dir.display())))
     }
 
-    async fn fetch_remote(&self, url: &Url) -> Result<(TempPath, u64, String)> {
-        let failed = |reason: String| Error::Download { url: url.to_string(), reason };
-        let response = self.client.get(url.clone()).send().await.map_err(|e| failed(describe(e)))?;
+    async fn fetch_remote(
+        &self,
+        url: &Url,
+        shown: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(TempPath, u64, String)> {
+        let mut attempt = 0;
+        loop {
+            let failure = tokio::select! {
+                outcome = self.fetch_once(url, shown) => match outcome {
+                    Ok(done) => return Ok(done),
+                    Err(failure) => failure,
+                },
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+            };
+            let (status, retry_after, reason) = match failure {
+                Failure::Final(err) => return Err(err),
+                Failure::Transient { status, retry_after, reason } => (status, retry_after, reason),
+            };
+            let wait = self.retry.wait(attempt, retry_after, &reason).map_err(|reason| match status {
+                // Out of retries on an HTTP status: the error names the status, as a first refusal does.
+                Some(status) if attempt >= self.retry.max_retries => {
+                    Error::UpstreamStatus { url: shown.to_owned(), status: status.as_u16(), attempts: attempt + 1 }
+                }
+                _ => Error::Download { url: shown.to_owned(), reason },
+            })?;
+            tracing::warn!(url = %shown, attempt = attempt + 1, wait_ms = wait.as_millis() as u64, reason, "retrying");
+            attempt += 1;
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+            }
+        }
+    }
+
+    async fn fetch_once(&self, url: &Url, shown: &str) -> Result<(TempPath, u64, String), Failure> {
+        let transient = |reason: String| Failure::Transient { status: None, retry_after: None, reason };
+        let response = self.client.get(url.clone()).send().await.map_err(|e| transient(describe(e)))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(Error::UpstreamStatus { url: url.to_string(), status: status.as_u16() });
+            if status == StatusCode::TOO_MANY_REQUESTS
+                || status == StatusCode::REQUEST_TIMEOUT
+                || status.is_server_error()
+            {
+                return Err(Failure::Transient {
+                    status: Some(status),
+                    retry_after: api::retry_after(response.headers(), Utc::now()),
+                    reason: format!("HTTP {}", status.as_u16()),
+                });
+            }
+            return Err(Failure::Final(Error::UpstreamStatus {
+                url: shown.to_owned(),
+                status: status.as_u16(),
+                attempts: 1,
+            }));
         }
-        let temp = self.temp_file()?;
+        let failed = |reason: String| Failure::Final(Error::Download { url: shown.to_owned(), reason });
+        let temp = self.temp_file().map_err(Failure::Final)?;
         let (std_file, path) = temp.into_parts();
         let mut file = tokio::fs::File::from_std(std_file);
         let mut hasher = Sha256::new();
         let mut bytes = 0u64;
         let mut body = response.bytes_stream();
         while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| failed(describe(e)))?;
+            // A body cut off mid-transfer ends here; the next attempt starts over.
+            let chunk = chunk.map_err(|e| transient(describe(e)))?;
             bytes += chunk.len() as u64;
             if bytes > MAX_DOWNLOAD_BYTES {
                 return Err(failed(format!("the body is larger than {MAX_DOWNLOAD_BYTES} bytes")));

@@ -7,6 +7,7 @@ mod atomicity;
 mod auth;
 mod catalog_feed;
 mod cli;
+mod faults;
 mod fixtures;
 mod helpers;
 mod ingest_runs;

@@ -1,0 +1,295 @@
+//! Upstream faults, connector by connector, from a fault-injecting local server. Each fault must end
+//! as configured (retried `NA_HTTP_MAX_RETRIES` times when retrying can help, then a specific error
+//! code), leave the warehouse exactly as it was (every table, the data version, an answer), and leave
+//! a run record that says what happened (the error's code and message, the file that failed).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+use wiremock::{MockServer, ResponseTemplate};
+
+use crate::apis::{RAPIDAPI_KEY, YOUTUBE_KEY};
+use crate::fixtures::Standard;
+use crate::helpers::{ADMIN_TOKEN, TestApp, Top10Feed, spawn_app_with};
+
+/// `NA_HTTP_MAX_RETRIES` in these tests: every retried fault is attempted this many times more.
+const RETRIES: u32 = 2;
+const ATTEMPTS: usize = RETRIES as usize + 1;
+/// `NA_HTTP_TIMEOUT_SECS` in these tests.
+const TIMEOUT: Duration = Duration::from_secs(2);
+/// An answer this late comes after the timeout.
+const LATE: Duration = Duration::from_secs(8);
+
+fn faulty_config(config: &mut netflix_analytics::Config) {
+    config.max_retries = RETRIES;
+    config.http_timeout = TIMEOUT;
+}
+
+/// What a fault may break in an upstream's answer beyond what an HTTP mock can.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fault {
+    /// The answer passes through unchanged.
+    None,
+    /// The head promises the whole body (`Content-Length`), half of it comes, then the connection closes.
+    CutOff,
+    /// The head comes at once, then the body one byte every 100 ms.
+    Trickle,
+}
+
+/// A raw TCP front for a mock server: one request per connection, passed to the mock with
+/// `Connection: close` (so no pooled connection escapes a fault set later), its answer relayed
+/// whole or broken as the current `Fault` says. `refuse` closes the port.
+struct FaultProxy {
+    addr: SocketAddr,
+    fault: Arc<Mutex<Fault>>,
+    accept: JoinHandle<()>,
+}
+
+impl FaultProxy {
+    async fn start(upstream: &MockServer) -> FaultProxy {
+        let upstream = *upstream.address();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let fault = Arc::new(Mutex::new(Fault::None));
+        let current = fault.clone();
+        let accept = tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else { return };
+                let fault = *current.lock().unwrap();
+                tokio::spawn(relay(client, upstream, fault));
+            }
+        });
+        FaultProxy { addr, fault, accept }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn set(&self, fault: Fault) {
+        *self.fault.lock().unwrap() = fault;
+    }
+
+    /// From now on connections are refused: nothing listens on the port any more.
+    async fn refuse(&mut self) {
+        self.accept.abort();
+        let _ = (&mut self.accept).await;
+    }
+}
+
+async fn relay(mut client: TcpStream, upstream: SocketAddr, fault: Fault) {
+    // The connectors send GETs: the request is its head.
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match client.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head).replacen("\r\n", "\r\nconnection: close\r\n", 1);
+    let Ok(mut server) = TcpStream::connect(upstream).await else { return };
+    let mut answer = Vec::new();
+    if server.write_all(head.as_bytes()).await.is_err() || server.read_to_end(&mut answer).await.is_err() {
+        return;
+    }
+    let body_start = answer.windows(4).position(|w| w == b"\r\n\r\n").map_or(answer.len(), |p| p + 4);
+    match fault {
+        Fault::None => {
+            let _ = client.write_all(&answer).await;
+        }
+        Fault::CutOff => {
+            let _ = client.write_all(&answer[..body_start + (answer.len() - body_start) / 2]).await;
+        }
+        Fault::Trickle => {
+            let _ = client.write_all(&answer[..body_start]).await;
+            for byte in &answer[body_start..] {
+                if client.write_all(&[*byte]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    let _ = client.shutdown().await;
+}
+
+/// An app whose connector under test has loaded once, so a failed run has something to leave alone.
+struct Subject {
+    app: TestApp,
+    /// The trigger's path and query.
+    trigger: &'static str,
+    /// A query whose answer must not move when a run fails.
+    answer: &'static str,
+}
+
+struct State {
+    data_version: u64,
+    answer: Value,
+    tables: BTreeMap<String, Vec<String>>,
+}
+
+impl Subject {
+    async fn loaded(app: TestApp, trigger: &'static str, answer: &'static str) -> Subject {
+        let subject = Subject { app, trigger, answer };
+        let run = subject.run().await;
+        assert_eq!(run["status"], "succeeded", "the first load: {run:#}");
+        let state = subject.state().await;
+        assert!(state.data_version > 0);
+        let rows = state.answer["data"].as_array().map_or(0, Vec::len);
+        assert!(rows > 0, "{answer} has no data to compare: {:#}", state.answer);
+        subject
+    }
+
+    async fn run(&self) -> Value {
+        let response = self.app.client.post(self.app.url(self.trigger)).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::ACCEPTED);
+        let queued: Value = response.json().await.unwrap();
+        self.app.wait_for_run(queued["id"].as_i64().unwrap()).await
+    }
+
+    async fn state(&self) -> State {
+        let (status, answer) = self.app.get_json(self.answer).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{answer}");
+        State { data_version: self.app.data_version().await, answer, tables: self.app.snapshot().await }
+    }
+
+    /// Runs once against the fault in place. The run must fail with `code`, its message holding
+    /// `part`; exactly one file is marked failed, with that message; no key appears anywhere in the
+    /// record; and nothing in the warehouse moves.
+    async fn fails_unchanged(&self, code: &str, part: &str) -> Value {
+        let before = self.state().await;
+        let run = self.run().await;
+        assert_eq!(run["status"], "failed", "{run:#}");
+        assert_eq!(run["error"]["code"], code, "{run:#}");
+        let message = run["error"]["message"].as_str().unwrap();
+        assert!(message.contains(part), "{message:?} lacks {part:?}");
+        let record = run.to_string();
+        assert!(!record.contains(RAPIDAPI_KEY) && !record.contains(YOUTUBE_KEY), "a key in the record: {run:#}");
+        let failed: Vec<&Value> = run["files"].as_array().unwrap().iter().filter(|f| f["status"] == "failed").collect();
+        assert_eq!(failed.len(), 1, "one file made the run fail: {run:#}");
+        assert_eq!(failed[0]["error"], message, "{run:#}");
+        assert_eq!(run["data_version"], before.data_version, "{run:#}");
+
+        let after = self.state().await;
+        assert_eq!(after.data_version, before.data_version, "the data version moved");
+        assert_eq!(after.answer, before.answer, "{} answers differently", self.answer);
+        assert!(after.tables == before.tables, "a failed run changed the warehouse");
+        run
+    }
+}
+
+/// Requests a mock server has received for paths ending in `suffix`.
+async fn requests_to(server: &MockServer, suffix: &str) -> usize {
+    server.received_requests().await.unwrap_or_default().iter().filter(|r| r.url.path().ends_with(suffix)).count()
+}
+
+/// Runs against the fault in place; asserts the fault's file was tried `attempts` times.
+async fn attempts_of(
+    subject: &Subject,
+    server: &MockServer,
+    suffix: &str,
+    attempts: usize,
+    code: &str,
+    part: &str,
+) -> Value {
+    let before = requests_to(server, suffix).await;
+    let run = subject.fails_unchanged(code, part).await;
+    assert_eq!(requests_to(server, suffix).await - before, attempts, "attempts at {suffix}: {run:#}");
+    run
+}
+
+// The Top 10 files over HTTP.
+
+const GLOBAL: &str = "all-weeks-global.tsv";
+
+async fn top10_over_http() -> (Subject, Top10Feed, FaultProxy) {
+    let feed = Top10Feed::start().await;
+    let (global, countries, most_popular) = Standard::new().files();
+    feed.serve(&global, &countries, &most_popular).await;
+    let proxy = FaultProxy::start(&feed.server).await;
+    let app = spawn_app_with(&format!("{}/top10", proxy.url()), faulty_config).await;
+    (Subject::loaded(app, "/v1/ingest/top10", "/v1/top10/global").await, feed, proxy)
+}
+
+/// Serves the standard files, `file` with `response` instead.
+async fn serve_top10_with(feed: &Top10Feed, file: &str, response: ResponseTemplate) {
+    let (global, countries, most_popular) = Standard::new().files();
+    feed.server.reset().await;
+    let mut response = Some(response);
+    for (name, body) in [(GLOBAL, global), ("all-weeks-countries.tsv", countries), ("most-popular.tsv", most_popular)] {
+        let served =
+            if name == file { response.take().unwrap() } else { ResponseTemplate::new(200).set_body_string(body) };
+        feed.mount(name, served).await;
+    }
+}
+
+fn global_url_in(run: &Value) -> &str {
+    run["files"][0]["url"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn top10_refused_connections_are_retried_as_configured_then_fail_the_run() {
+    let (subject, _feed, mut proxy) = top10_over_http().await;
+    proxy.refuse().await;
+    let run = subject.fails_unchanged("download_failed", "gave up after 3 attempts").await;
+    assert!(run["error"]["message"].as_str().unwrap().contains("refused"), "{run:#}");
+    assert_eq!(run["files"][0]["file"], GLOBAL);
+    assert_eq!(run["files"].as_array().unwrap().len(), 1, "the other files were not tried");
+}
+
+#[tokio::test]
+async fn top10_late_and_trickling_answers_time_out_on_every_attempt_then_fail_the_run() {
+    let (subject, feed, proxy) = top10_over_http().await;
+    let (global, _, _) = Standard::new().files();
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(200).set_body_string(global.clone()).set_delay(LATE)).await;
+    attempts_of(&subject, &feed.server, GLOBAL, ATTEMPTS, "download_failed", "timed out").await;
+
+    // The head arrives at once, the body never finishes: the timeout covers the whole transfer.
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(200).set_body_string(global)).await;
+    proxy.set(Fault::Trickle);
+    let run = attempts_of(&subject, &feed.server, GLOBAL, ATTEMPTS, "download_failed", "timed out").await;
+    assert!(run["error"]["message"].as_str().unwrap().contains("gave up after 3 attempts"), "{run:#}");
+}
+
+#[tokio::test]
+async fn top10_server_errors_and_429_storms_are_retried_as_configured_then_fail_the_run() {
+    let (subject, feed, _proxy) = top10_over_http().await;
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(500).set_body_string("upstream broke")).await;
+    let run =
+        attempts_of(&subject, &feed.server, GLOBAL, ATTEMPTS, "upstream_status", "answered HTTP 500; gave up after 3")
+            .await;
+    assert!(run["error"]["message"].as_str().unwrap().starts_with(global_url_in(&run)), "{run:#}");
+
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(429)).await;
+    attempts_of(&subject, &feed.server, GLOBAL, ATTEMPTS, "upstream_status", "answered HTTP 429; gave up after 3")
+        .await;
+
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(429).insert_header("retry-after", "1")).await;
+    let started = Instant::now();
+    attempts_of(&subject, &feed.server, GLOBAL, ATTEMPTS, "upstream_status", "answered HTTP 429; gave up after 3")
+        .await;
+    assert!(started.elapsed() >= Duration::from_secs(2), "Retry-After: 1 was not waited for twice");
+
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(429).insert_header("retry-after", "3600")).await;
+    attempts_of(&subject, &feed.server, GLOBAL, 1, "download_failed", "asks to wait 3600 s").await;
+
+    // Retrying cannot turn a 404 into the file.
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(404)).await;
+    attempts_of(&subject, &feed.server, GLOBAL, 1, "upstream_status", "answered HTTP 404").await;
+}
+
+#[tokio::test]
+async fn top10_a_body_cut_off_mid_stream_is_retried_then_fails_the_run() {
+    let (subject, feed, proxy) = top10_over_http().await;
+    proxy.set(Fault::CutOff);
+    let run =
+        attempts_of(&subject, &feed.server, GLOBAL, ATTEMPTS, "download_failed", "gave up after 3 attempts").await;
+    assert_eq!(run["files"][0]["file"], GLOBAL);
+}
