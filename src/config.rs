@@ -31,6 +31,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `NA_HTTP_TIMEOUT_SECS`: a whole download, connection to last byte.
     pub http_timeout: Duration,
+    /// `NA_MAX_DOWNLOAD_BYTES`: a download (`http(s)://` or `file://`) larger than this fails the run.
+    pub max_download_bytes: u64,
     /// `NA_MAX_REJECT_RATIO`: the share of a file's rows that may fail validation before the run fails.
     pub max_reject_ratio: f64,
     /// `NA_MAX_CONCURRENT_QUERIES`: warehouse queries running at once; more wait their turn.
@@ -127,6 +129,7 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_TOP10_BASE_URL", Some(DEFAULT_TOP10_BASE_URL)),
     ("NA_LOG_FORMAT", Some("text")),
     ("NA_HTTP_TIMEOUT_SECS", Some("300")),
+    ("NA_MAX_DOWNLOAD_BYTES", Some("1073741824")),
     ("NA_MAX_REJECT_RATIO", Some("0.01")),
     ("NA_MAX_CONCURRENT_QUERIES", Some("8")),
     ("NA_REQUEST_TIMEOUT_SECS", Some("30")),
@@ -196,6 +199,8 @@ impl Config {
             top10_base_url: parse_base_url("NA_TOP10_BASE_URL", get("NA_TOP10_BASE_URL"))?,
             log_format: parse_log_format(get("NA_LOG_FORMAT"))?,
             http_timeout: parse_secs("NA_HTTP_TIMEOUT_SECS", get("NA_HTTP_TIMEOUT_SECS"))?,
+            max_download_bytes: parse_count_from("NA_MAX_DOWNLOAD_BYTES", get("NA_MAX_DOWNLOAD_BYTES"), 1, 1 << 40)?
+                as u64,
             max_reject_ratio: parse_ratio("NA_MAX_REJECT_RATIO", get("NA_MAX_REJECT_RATIO"))?,
             max_concurrent_queries: parse_count("NA_MAX_CONCURRENT_QUERIES", get("NA_MAX_CONCURRENT_QUERIES"))?,
             request_timeout: parse_secs("NA_REQUEST_TIMEOUT_SECS", get("NA_REQUEST_TIMEOUT_SECS"))?,
@@ -532,6 +537,16 @@ mod tests {
         }
         for good in ["0.001", "0.5", "1000"] {
             assert!(config(&[("NA_CATALOG_REQUESTS_PER_SEC", good)]).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn the_download_cap_defaults_to_one_gib_and_must_be_positive() {
+        assert_eq!(Config::defaults().max_download_bytes, 1 << 30);
+        assert_eq!(config(&[("NA_MAX_DOWNLOAD_BYTES", "5000")]).unwrap().max_download_bytes, 5000);
+        for bad in ["0", "-1", "1GB"] {
+            let err = config(&[("NA_MAX_DOWNLOAD_BYTES", bad)]).unwrap_err();
+            assert!(err.to_string().starts_with("invalid NA_MAX_DOWNLOAD_BYTES="), "{err}");
         }
     }
 

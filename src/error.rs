@@ -49,6 +49,11 @@ pub enum Error {
     Download { url: String, reason: String },
     #[error("{url} answered HTTP {status}{}", gave_up(*attempts))]
     UpstreamStatus { url: String, status: u16, attempts: u32 },
+    #[error(
+        "{url} is larger than {limit} bytes, the limit NA_MAX_DOWNLOAD_BYTES sets; raise it if the feed \
+         really grew that much"
+    )]
+    DownloadTooLarge { url: String, limit: u64 },
     #[error("{file} is not a usable Top 10 file: {reason}")]
     InvalidFile { file: String, reason: String },
     #[error(
@@ -112,6 +117,7 @@ impl Error {
             Error::Timeout => "timeout",
             Error::Download { .. } => "download_failed",
             Error::UpstreamStatus { .. } => "upstream_status",
+            Error::DownloadTooLarge { .. } => "download_too_large",
             Error::InvalidFile { .. } => "invalid_file",
             Error::TooManyRejected { .. } => "too_many_rejected_rows",
             Error::MissingApiKey { .. } => "missing_api_key",

@@ -40,6 +40,7 @@ pub fn status_of(err: &Error) -> StatusCode {
         Error::ShuttingDown | Error::Cancelled | Error::Interrupted | Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
         Error::Download { .. }
         | Error::UpstreamStatus { .. }
+        | Error::DownloadTooLarge { .. }
         | Error::InvalidFile { .. }
         | Error::TooManyRejected { .. }
         | Error::ApiRefused { .. }

@@ -106,7 +106,7 @@ impl Pipeline {
         // Downloads sit next to the warehouse: same disk, and not a small tmpfs.
         let temp_dir = warehouse.path().parent().unwrap_or(std::path::Path::new(".")).join("tmp");
         let retry = RetryPolicy { max_retries: config.max_retries, base: config.retry_base };
-        let fetcher = Fetcher::new(temp_dir, config.http_timeout, retry)?;
+        let fetcher = Fetcher::new(temp_dir, config.http_timeout, config.max_download_bytes, retry)?;
         let api = reqwest::Client::builder()
             .user_agent(concat!("netflix-analytics/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(30).min(config.http_timeout))

@@ -1,7 +1,7 @@
 //! Downloads to a temporary file, streamed and hashed on the way, so a tens-of-megabytes feed is never
 //! held in memory and a byte-identical revision can be recognised by its SHA-256. `file://` URLs are
 //! copied the same way, which makes local feeds (the demo, tests, air-gapped mirrors) behave exactly
-//! like remote ones.
+//! like remote ones. Every download, remote or local, stops at one size cap.
 
 use std::error::Error as _;
 use std::io::{Read, Write};
@@ -20,12 +20,10 @@ use url::Url;
 use super::api::{self, RetryPolicy};
 use crate::error::{Error, Result};
 
-/// Far above any real feed (the countries file is tens of MB); stops a misbehaving server from filling the disk.
-const MAX_DOWNLOAD_BYTES: u64 = 2 << 30;
-
 pub struct Fetcher {
     client: reqwest::Client,
     temp_dir: PathBuf,
+    max_bytes: u64,
     retry: RetryPolicy,
 }
 
@@ -47,7 +45,7 @@ enum Failure {
 }
 
 impl Fetcher {
-    pub fn new(temp_dir: PathBuf, timeout: Duration, retry: RetryPolicy) -> Result<Fetcher> {
+    pub fn new(temp_dir: PathBuf, timeout: Duration, max_bytes: u64, retry: RetryPolicy) -> Result<Fetcher> {
         std::fs::create_dir_all(&temp_dir)
             .map_err(|e| Error::Internal(format!("cannot create {}: {e}", temp_dir.display())))?;
         let client = reqwest::Client::builder()
@@ -56,7 +54,7 @@ impl Fetcher {
             .timeout(timeout)
             .build()
             .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Fetcher { client, temp_dir, retry })
+        Ok(Fetcher { client, temp_dir, max_bytes, retry })
     }
 
     /// Follows redirects (Netflix moved the files with a 301 in 2023). Transfers that fail, 429s,
@@ -65,7 +63,7 @@ impl Fetcher {
         let shown = url.to_string();
         let fetched_at = Utc::now();
         let (path, bytes, sha256) = if url.scheme() == "file" {
-            self.copy_local(url).await?
+            self.copy_local(url, &shown).await?
         } else {
             self.fetch_remote(url, &shown, cancel).await?
         };
@@ -78,6 +76,10 @@ impl Fetcher {
             .prefix("download-")
             .tempfile_in(&self.temp_dir)
             .map_err(|e| Error::Internal(format!("cannot create a file in {}: {e}", self.temp_dir.display())))
+    }
+
+    fn too_large(&self, shown: &str) -> Error {
+        Error::DownloadTooLarge { url: shown.to_owned(), limit: self.max_bytes }
     }
 
     async fn fetch_remote(
@@ -136,6 +138,9 @@ impl Fetcher {
                 attempts: 1,
             }));
         }
+        if response.content_length().is_some_and(|length| length > self.max_bytes) {
+            return Err(Failure::Final(self.too_large(shown)));
+        }
         let failed = |reason: String| Failure::Final(Error::Download { url: shown.to_owned(), reason });
         let temp = self.temp_file().map_err(Failure::Final)?;
         let (std_file, path) = temp.into_parts();
@@ -147,8 +152,8 @@ impl Fetcher {
             // A body cut off mid-transfer ends here; the next attempt starts over.
             let chunk = chunk.map_err(|e| transient(describe(e)))?;
             bytes += chunk.len() as u64;
-            if bytes > MAX_DOWNLOAD_BYTES {
-                return Err(failed(format!("the body is larger than {MAX_DOWNLOAD_BYTES} bytes")));
+            if bytes > self.max_bytes {
+                return Err(Failure::Final(self.too_large(shown)));
             }
             hasher.update(&chunk);
             file.write_all(&chunk).await.map_err(|e| failed(format!("writing {}: {e}", path.display())))?;
@@ -157,28 +162,46 @@ impl Fetcher {
         Ok((path, bytes, format!("{:x}", hasher.finalize())))
     }
 
-    async fn copy_local(&self, url: &Url) -> Result<(TempPath, u64, String)> {
-        let failed = |reason: String| Error::Download { url: url.to_string(), reason };
+    async fn copy_local(&self, url: &Url, shown: &str) -> Result<(TempPath, u64, String)> {
+        let failed = |reason: String| Error::Download { url: shown.to_owned(), reason };
         let source = url.to_file_path().map_err(|_| failed("not a local file path".into()))?;
         let temp = self.temp_file()?;
-        tokio::task::spawn_blocking(move || copy_hashed(&source, temp)).await?.map_err(failed)
+        let max_bytes = self.max_bytes;
+        match tokio::task::spawn_blocking(move || copy_hashed(&source, temp, max_bytes)).await? {
+            Ok(copied) => Ok(copied),
+            Err(Copy::TooLarge) => Err(self.too_large(shown)),
+            Err(Copy::Failed(reason)) => Err(failed(reason)),
+        }
     }
 }
 
-fn copy_hashed(source: &Path, temp: tempfile::NamedTempFile) -> Result<(TempPath, u64, String), String> {
-    let mut input = std::fs::File::open(source).map_err(|e| format!("{}: {e}", source.display()))?;
+enum Copy {
+    TooLarge,
+    Failed(String),
+}
+
+/// Counts as it copies rather than trusting the file's size: a device or a growing file has none.
+fn copy_hashed(source: &Path, temp: tempfile::NamedTempFile, max_bytes: u64) -> Result<(TempPath, u64, String), Copy> {
+    let failed = |path: &Path, e: std::io::Error| Copy::Failed(format!("{}: {e}", path.display()));
+    let mut input = std::fs::File::open(source).map_err(|e| failed(source, e))?;
+    if input.metadata().is_ok_and(|m| m.len() > max_bytes) {
+        return Err(Copy::TooLarge);
+    }
     let (mut output, path) = temp.into_parts();
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 256 * 1024];
     let mut bytes = 0u64;
     loop {
-        let n = input.read(&mut buffer).map_err(|e| format!("{}: {e}", source.display()))?;
+        let n = input.read(&mut buffer).map_err(|e| failed(source, e))?;
         if n == 0 {
             break;
         }
         bytes += n as u64;
+        if bytes > max_bytes {
+            return Err(Copy::TooLarge);
+        }
         hasher.update(&buffer[..n]);
-        output.write_all(&buffer[..n]).map_err(|e| format!("{}: {e}", path.display()))?;
+        output.write_all(&buffer[..n]).map_err(|e| failed(&path, e))?;
     }
     Ok((path, bytes, format!("{:x}", hasher.finalize())))
 }

@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::apis::{RAPIDAPI_KEY, YOUTUBE_KEY};
-use crate::fixtures::Standard;
+use crate::fixtures::{self, Standard};
 use crate::helpers::{ADMIN_TOKEN, TestApp, Top10Feed, spawn_app_with};
 
 /// `NA_HTTP_MAX_RETRIES` in these tests: every retried fault is attempted this many times more.
@@ -292,4 +292,64 @@ async fn top10_a_body_cut_off_mid_stream_is_retried_then_fails_the_run() {
     let run =
         attempts_of(&subject, &feed.server, GLOBAL, ATTEMPTS, "download_failed", "gave up after 3 attempts").await;
     assert_eq!(run["files"][0]["file"], GLOBAL);
+}
+
+#[tokio::test]
+async fn top10_a_download_over_the_size_cap_fails_the_run_without_retrying() {
+    let feed = Top10Feed::start().await;
+    let (global, countries, most_popular) = Standard::new().files();
+    feed.serve(&global, &countries, &most_popular).await;
+    let cap = global.len().max(countries.len()).max(most_popular.len()) as u64 + 100;
+    let app = spawn_app_with(&feed.base_url(), move |c| {
+        faulty_config(c);
+        c.max_download_bytes = cap;
+    })
+    .await;
+    let subject = Subject::loaded(app, "/v1/ingest/top10", "/v1/top10/global").await;
+    let bigger = fixtures::global_tsv(&fixtures::global_weeks(&["2026-07-26", "2026-07-19", "2026-07-12"]));
+    assert!(bigger.len() as u64 > cap);
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(200).set_body_string(bigger)).await;
+    attempts_of(&subject, &feed.server, GLOBAL, 1, "download_too_large", "NA_MAX_DOWNLOAD_BYTES").await;
+}
+
+// The Top 10 files from a folder (`file://`).
+
+#[tokio::test]
+async fn top10_file_urls_fail_cleanly_on_missing_undecodable_malformed_cut_and_oversized_files() {
+    let folder = tempfile::tempdir().unwrap();
+    let (global, countries, most_popular) = Standard::new().files();
+    let write = |name: &str, body: &[u8]| std::fs::write(folder.path().join(name), body).unwrap();
+    write("all-weeks-countries.tsv", countries.as_bytes());
+    write("most-popular.tsv", most_popular.as_bytes());
+    write(GLOBAL, global.as_bytes());
+    let cap = global.len().max(countries.len()).max(most_popular.len()) as u64 + 100;
+    let base = url::Url::from_directory_path(folder.path()).unwrap();
+    let app = spawn_app_with(base.as_str(), move |c| {
+        faulty_config(c);
+        c.max_download_bytes = cap;
+    })
+    .await;
+    let subject = Subject::loaded(app, "/v1/ingest/top10", "/v1/top10/global").await;
+
+    std::fs::remove_file(folder.path().join(GLOBAL)).unwrap();
+    subject.fails_unchanged("download_failed", "No such file").await;
+
+    let mut bytes = global.clone().into_bytes();
+    bytes[global.find("Film EN").unwrap()] = 0xc3;
+    write(GLOBAL, &bytes);
+    subject.fails_unchanged("invalid_file", "is not valid UTF-8").await;
+
+    write(GLOBAL, global.replace("TV (English)", "TV (Klingon)").as_bytes());
+    subject.fails_unchanged("too_many_rejected_rows", "20 of 80 rows").await;
+
+    write(GLOBAL, global.replacen("show_title", "title", 1).as_bytes());
+    subject.fails_unchanged("invalid_file", "lacks required column(s) show_title").await;
+
+    write(GLOBAL, &global.as_bytes()[..global.len() - 30]);
+    subject.fails_unchanged("invalid_file", "the download looks truncated").await;
+
+    let bigger = fixtures::global_tsv(&fixtures::global_weeks(&["2026-07-26", "2026-07-19", "2026-07-12"]));
+    assert!(bigger.len() as u64 > cap);
+    write(GLOBAL, bigger.as_bytes());
+    subject.fails_unchanged("download_too_large", "NA_MAX_DOWNLOAD_BYTES").await;
 }
