@@ -103,10 +103,11 @@ fn record_loaded(report: &mut FileReport, changes: load::Changes, accepted: u64)
 
 impl Pipeline {
     pub fn new(warehouse: Warehouse, config: &Config) -> Result<Pipeline> {
-        // Downloads sit next to the warehouse: same disk, and not a small tmpfs.
-        let temp_dir = warehouse.path().parent().unwrap_or(std::path::Path::new(".")).join("tmp");
+        // Downloads sit next to the warehouse (same disk, not a small tmpfs), in a folder of its own.
+        let mut temp_dir = warehouse.path().as_os_str().to_owned();
+        temp_dir.push(".downloads");
         let retry = RetryPolicy { max_retries: config.max_retries, base: config.retry_base };
-        let fetcher = Fetcher::new(temp_dir, config.http_timeout, config.max_download_bytes, retry)?;
+        let fetcher = Fetcher::new(temp_dir.into(), config.http_timeout, config.max_download_bytes, retry)?;
         let api = reqwest::Client::builder()
             .user_agent(concat!("netflix-analytics/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(30).min(config.http_timeout))

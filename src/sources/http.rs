@@ -20,6 +20,9 @@ use url::Url;
 use super::api::{self, RetryPolicy};
 use crate::error::{Error, Result};
 
+/// Temporary downloads are named with this prefix, so a leftover one is recognisable as ours.
+const TEMP_PREFIX: &str = "download-";
+
 pub struct Fetcher {
     client: reqwest::Client,
     temp_dir: PathBuf,
@@ -45,9 +48,13 @@ enum Failure {
 }
 
 impl Fetcher {
+    /// `temp_dir` must belong to this process alone (the pipeline names it after the warehouse, which
+    /// one process holds open): anything in it at start was left by a process killed mid-download
+    /// and is deleted.
     pub fn new(temp_dir: PathBuf, timeout: Duration, max_bytes: u64, retry: RetryPolicy) -> Result<Fetcher> {
         std::fs::create_dir_all(&temp_dir)
             .map_err(|e| Error::Internal(format!("cannot create {}: {e}", temp_dir.display())))?;
+        remove_stale_downloads(&temp_dir);
         let client = reqwest::Client::builder()
             .user_agent(concat!("netflix-analytics/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(30).min(timeout))
@@ -73,7 +80,7 @@ impl Fetcher {
 
     fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
         tempfile::Builder::new()
-            .prefix("download-")
+            .prefix(TEMP_PREFIX)
             .tempfile_in(&self.temp_dir)
             .map_err(|e| Error::Internal(format!("cannot create a file in {}: {e}", self.temp_dir.display())))
     }
@@ -204,6 +211,27 @@ fn copy_hashed(source: &Path, temp: tempfile::NamedTempFile, max_bytes: u64) -> 
         output.write_all(&buffer[..n]).map_err(|e| failed(&path, e))?;
     }
     Ok((path, bytes, format!("{:x}", hasher.finalize())))
+}
+
+/// Deletes the downloads a killed process left behind. Failing to is worth a warning, not a refusal
+/// to start.
+fn remove_stale_downloads(dir: &Path) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            tracing::warn!(dir = %dir.display(), error = %err, "cannot list the download folder");
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        match std::fs::remove_file(entry.path()) {
+            Ok(()) => tracing::info!(file = %entry.path().display(), "removed a download left by an earlier process"),
+            Err(err) => tracing::warn!(file = %entry.path().display(), error = %err, "cannot remove a stale download"),
+        }
+    }
 }
 
 /// reqwest's own message is terse ("error sending request"); the cause chain says what happened.

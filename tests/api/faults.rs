@@ -16,7 +16,7 @@ use wiremock::{MockServer, ResponseTemplate};
 
 use crate::apis::{RAPIDAPI_KEY, YOUTUBE_KEY};
 use crate::fixtures::{self, Standard};
-use crate::helpers::{ADMIN_TOKEN, TestApp, Top10Feed, spawn_app_with};
+use crate::helpers::{ADMIN_TOKEN, TestApp, Top10Feed, spawn_app_with, spawn_config, test_config};
 
 /// `NA_HTTP_MAX_RETRIES` in these tests: every retried fault is attempted this many times more.
 const RETRIES: u32 = 2;
@@ -352,4 +352,25 @@ async fn top10_file_urls_fail_cleanly_on_missing_undecodable_malformed_cut_and_o
     assert!(bigger.len() as u64 > cap);
     write(GLOBAL, bigger.as_bytes());
     subject.fails_unchanged("download_too_large", "NA_MAX_DOWNLOAD_BYTES").await;
+}
+
+// Findings on the connectors' side.
+
+#[tokio::test]
+async fn downloads_left_behind_by_a_killed_process_are_removed_at_start() {
+    let feed = Top10Feed::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(&dir, &feed.base_url());
+    let mut downloads = config.warehouse.as_os_str().to_owned();
+    downloads.push(".downloads");
+    let downloads = std::path::PathBuf::from(downloads);
+    std::fs::create_dir_all(&downloads).unwrap();
+    let stale = downloads.join("download-Xk3v9Q");
+    std::fs::write(&stale, vec![b'x'; 1 << 20]).unwrap();
+    let unrelated = downloads.join("notes.txt");
+    std::fs::write(&unrelated, "not ours").unwrap();
+
+    let _app = spawn_config(config, dir).await;
+    assert!(!stale.exists(), "the stale download is still there");
+    assert!(unrelated.exists(), "only the service's own temporary files are removed");
 }
