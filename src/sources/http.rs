@@ -32,6 +32,7 @@ pub struct Fetcher {
 
 /// A downloaded file; deleted when dropped.
 pub struct Download {
+    /// As it may be shown: see `redact`.
     pub url: String,
     pub path: TempPath,
     pub bytes: u64,
@@ -67,7 +68,7 @@ impl Fetcher {
     /// Follows redirects (Netflix moved the files with a 301 in 2023). Transfers that fail, 429s,
     /// 408s and 5xx are retried as the retry policy says; any other non-2xx status fails at once.
     pub async fn download(&self, url: &Url, cancel: &CancellationToken) -> Result<Download> {
-        let shown = url.to_string();
+        let shown = redact(url);
         let fetched_at = Utc::now();
         let (path, bytes, sha256) = if url.scheme() == "file" {
             self.copy_local(url, &shown).await?
@@ -234,6 +235,24 @@ fn remove_stale_downloads(dir: &Path) {
     }
 }
 
+/// A URL as it may be shown in a log, an error or a run record: credentials (`user:pass@`) and
+/// query values (where `?key=` and signed URLs carry secrets) are masked, the fragment dropped.
+pub fn redact(url: &Url) -> String {
+    const MASK: &str = "***";
+    let mut shown = url.clone();
+    if !shown.username().is_empty() || shown.password().is_some() {
+        // Only URLs that cannot have credentials refuse these, and they have none to hide.
+        let _ = shown.set_username(MASK);
+        let _ = shown.set_password(None);
+    }
+    if shown.query().is_some() {
+        let names: Vec<String> = shown.query_pairs().map(|(name, _)| name.into_owned()).collect();
+        shown.query_pairs_mut().clear().extend_pairs(names.iter().map(|name| (name, MASK)));
+    }
+    shown.set_fragment(None);
+    shown.to_string()
+}
+
 /// reqwest's own message is terse ("error sending request"); the cause chain says what happened.
 /// The URL is left out: the caller names it, and query strings can carry API keys.
 pub(crate) fn describe(err: reqwest::Error) -> String {
@@ -251,4 +270,21 @@ pub(crate) fn describe(err: reqwest::Error) -> String {
         message = err.to_string();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_masks_credentials_and_query_values_and_keeps_the_rest() {
+        let url: Url =
+            "https://user:s3cret@cdn.example.com/top10/all-weeks-global.tsv?key=AIza123&v=2#frag".parse().unwrap();
+        let shown = redact(&url);
+        assert_eq!(shown, "https://***@cdn.example.com/top10/all-weeks-global.tsv?key=***&v=***");
+        let plain: Url = "https://www.netflix.com/tudum/top10/data/most-popular.tsv".parse().unwrap();
+        assert_eq!(redact(&plain), plain.as_str());
+        let local: Url = "file:///srv/top10/most-popular.tsv".parse().unwrap();
+        assert_eq!(redact(&local), local.as_str());
+    }
 }

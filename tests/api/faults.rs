@@ -374,3 +374,27 @@ async fn downloads_left_behind_by_a_killed_process_are_removed_at_start() {
     assert!(!stale.exists(), "the stale download is still there");
     assert!(unrelated.exists(), "only the service's own temporary files are removed");
 }
+
+#[tokio::test]
+async fn credentials_in_the_top10_url_never_reach_run_records_or_errors() {
+    let feed = Top10Feed::start().await;
+    let (global, countries, most_popular) = Standard::new().files();
+    feed.serve(&global, &countries, &most_popular).await;
+    let base = feed.base_url().replacen("http://", "http://feeds:hunter2@", 1);
+    let app = spawn_app_with(&base, faulty_config).await;
+
+    let run = app.ingest_ok("top10").await;
+    let shown = feed.base_url().replacen("http://", "http://***@", 1);
+    assert_eq!(global_url_in(&run), format!("{shown}/{GLOBAL}"));
+    let sent = &feed.server.received_requests().await.unwrap()[0];
+    assert!(sent.headers.get("authorization").is_some(), "the credentials are still used");
+    assert!(!format!("{:?}", app.snapshot().await).contains("hunter2"), "credentials stored in the warehouse");
+
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(503)).await;
+    let failed = app.ingest("top10").await;
+    assert_eq!(failed["error"]["code"], "upstream_status", "{failed:#}");
+    assert!(!failed.to_string().contains("hunter2"), "{failed:#}");
+    assert!(failed["error"]["message"].as_str().unwrap().starts_with(&format!("{shown}/{GLOBAL}")), "{failed:#}");
+    let (_, runs) = app.get_json("/v1/ingest/runs").await;
+    assert!(!runs.to_string().contains("hunter2"));
+}
