@@ -8,13 +8,14 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-use wiremock::{MockServer, ResponseTemplate};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::apis::{RAPIDAPI_KEY, YOUTUBE_KEY};
+use crate::apis::{CatalogApi, RAPIDAPI_KEY, YOUTUBE_KEY, YouTubeApi, show, video};
 use crate::fixtures::{self, Standard};
 use crate::helpers::{ADMIN_TOKEN, TestApp, Top10Feed, spawn_app_with, spawn_config, test_config};
 
@@ -352,6 +353,104 @@ async fn top10_file_urls_fail_cleanly_on_missing_undecodable_malformed_cut_and_o
     assert!(bigger.len() as u64 > cap);
     write(GLOBAL, bigger.as_bytes());
     subject.fails_unchanged("download_too_large", "NA_MAX_DOWNLOAD_BYTES").await;
+}
+
+// The catalog (Streaming Availability API).
+
+const BACKFILL: &str = "/v1/ingest/catalog?mode=backfill&year_min=2000&year_max=2026";
+const SEARCH: &str = "/shows/search/filters";
+
+fn shows() -> Vec<Value> {
+    vec![
+        show("48213", "movie", "Night Train", 2021, &["Action"]),
+        show("48214", "movie", "Amélie", 2001, &["Comedy"]),
+        show("48215", "movie", "Harbour Lights", 2024, &["Drama"]),
+        show("9001", "series", "Wednesday", 2022, &["Comedy", "Mystery"]),
+    ]
+}
+
+async fn catalog() -> (Subject, CatalogApi, FaultProxy) {
+    let api = CatalogApi::start().await;
+    api.serve(shows(), 2).await;
+    let proxy = FaultProxy::start(&api.server).await;
+    let feed = Top10Feed::start().await;
+    let base = proxy.url();
+    let app = spawn_app_with(&feed.base_url(), move |c| {
+        faulty_config(c);
+        c.catalog.base_url = format!("{base}/").parse().unwrap();
+        c.catalog.api_key = Some(secrecy::SecretString::from(RAPIDAPI_KEY));
+        c.catalog.requests_per_sec = 1000.0;
+    })
+    .await;
+    (Subject::loaded(app, BACKFILL, "/v1/titles?limit=100").await, api, proxy)
+}
+
+#[tokio::test]
+async fn catalog_a_cursor_cycle_fails_the_run_with_invalid_response() {
+    let (subject, api, _proxy) = catalog().await;
+    for (cursor, next) in [(None, "A"), (Some("A"), "B"), (Some("B"), "A")] {
+        let page = json!({"shows": [shows()[0]], "hasMore": true, "nextCursor": next});
+        let mock = Mock::given(method("GET")).and(path(SEARCH));
+        let mock = match cursor {
+            None => mock.and(query_param_is_missing("cursor")),
+            Some(cursor) => mock.and(query_param("cursor", cursor)),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(page)).with_priority(1).mount(&api.server).await;
+    }
+    let run = attempts_of(&subject, &api.server, SEARCH, 3, "invalid_response", "the cursor cycles").await;
+    assert!(run["error"]["message"].as_str().unwrap().contains("\"A\" was already followed to page 2"), "{run:#}");
+}
+
+// YouTube (the YouTube Data API).
+
+const PLAYLIST: &str = "/playlistItems";
+
+fn videos() -> Vec<Value> {
+    (0..3)
+        .map(|i| {
+            video(
+                &format!("vid{i}"),
+                &format!("Show {i} | Official Trailer | Netflix"),
+                "2026-07-20T17:00:00Z",
+                1000,
+                Some(10),
+                "PT2M31S",
+            )
+        })
+        .collect()
+}
+
+async fn youtube() -> (Subject, YouTubeApi, FaultProxy) {
+    let api = YouTubeApi::start().await;
+    api.serve(videos(), 50).await;
+    let proxy = FaultProxy::start(&api.server).await;
+    let feed = Top10Feed::start().await;
+    let base = format!("{}/youtube/v3/", proxy.url());
+    let app = spawn_app_with(&feed.base_url(), move |c| {
+        faulty_config(c);
+        c.youtube.base_url = base.parse().unwrap();
+        c.youtube.api_key = Some(secrecy::SecretString::from(YOUTUBE_KEY));
+    })
+    .await;
+    let subject =
+        Subject::loaded(app, "/v1/ingest/youtube", "/v1/analytics/youtube/duration-histogram?bucket_minutes=2").await;
+    (subject, api, proxy)
+}
+
+#[tokio::test]
+async fn youtube_a_page_token_cycle_fails_the_run_with_invalid_response() {
+    let (subject, api, _proxy) = youtube().await;
+    for (token, next) in [(None, "A"), (Some("A"), "B"), (Some("B"), "A")] {
+        let page = json!({"kind": "youtube#playlistItemListResponse", "items": [], "nextPageToken": next});
+        let mock = Mock::given(method("GET")).and(path(format!("/youtube/v3{PLAYLIST}")));
+        let mock = match token {
+            None => mock.and(query_param_is_missing("pageToken")),
+            Some(token) => mock.and(query_param("pageToken", token)),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(page)).with_priority(1).mount(&api.server).await;
+    }
+    let run = attempts_of(&subject, &api.server, PLAYLIST, 3, "invalid_response", "the pages cycle").await;
+    assert!(run["error"]["message"].as_str().unwrap().contains("\"A\" was already followed to page 2"), "{run:#}");
 }
 
 // Findings on the connectors' side.
