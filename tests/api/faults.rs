@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::apis::{CatalogApi, RAPIDAPI_KEY, YOUTUBE_KEY, YouTubeApi, show, video};
+use crate::apis::{CatalogApi, RAPIDAPI_KEY, YOUTUBE_KEY, YouTubeApi, google_error, show, video};
 use crate::fixtures::{self, Standard};
 use crate::helpers::{ADMIN_TOKEN, TestApp, Top10Feed, spawn_app_with, spawn_config, test_config};
 
@@ -296,6 +296,28 @@ async fn top10_a_body_cut_off_mid_stream_is_retried_then_fails_the_run() {
 }
 
 #[tokio::test]
+async fn top10_invalid_utf8_malformed_rows_and_a_renamed_column_fail_the_run_cleanly() {
+    let (subject, feed, _proxy) = top10_over_http().await;
+    let (global, _, _) = Standard::new().files();
+
+    let mut bytes = global.clone().into_bytes();
+    let at = global.find("Film EN").unwrap();
+    bytes[at] = 0xff;
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(200).set_body_bytes(bytes)).await;
+    subject.fails_unchanged("invalid_file", "is not valid UTF-8").await;
+
+    let mangled =
+        fixtures::GLOBAL_CATEGORIES.iter().fold(global.clone(), |text, c| text.replace(c, &format!("{c} (revised)")));
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(200).set_body_string(mangled)).await;
+    let run = subject.fails_unchanged("invalid_file", "no complete list").await;
+    assert_eq!(run["files"][0]["rows_rejected"], 80, "{run:#}");
+
+    let renamed = global.replacen("weekly_rank", "rank", 1);
+    serve_top10_with(&feed, GLOBAL, ResponseTemplate::new(200).set_body_string(renamed)).await;
+    subject.fails_unchanged("invalid_file", "lacks required column(s) weekly_rank").await;
+}
+
+#[tokio::test]
 async fn top10_a_download_over_the_size_cap_fails_the_run_without_retrying() {
     let feed = Top10Feed::start().await;
     let (global, countries, most_popular) = Standard::new().files();
@@ -385,6 +407,83 @@ async fn catalog() -> (Subject, CatalogApi, FaultProxy) {
     (Subject::loaded(app, BACKFILL, "/v1/titles?limit=100").await, api, proxy)
 }
 
+/// The record of a run that failed on its first request, retried as configured.
+fn assert_retried(run: &Value) {
+    assert_eq!(run["files"][0]["requests"], ATTEMPTS, "{run:#}");
+    assert_eq!(run["files"][0]["retries"], RETRIES, "{run:#}");
+}
+
+#[tokio::test]
+async fn catalog_refused_connections_late_and_trickling_answers_are_retried_then_fail_the_run() {
+    let (subject, api, mut proxy) = catalog().await;
+    api.fail_next(
+        ATTEMPTS as u64,
+        ResponseTemplate::new(200).set_body_json(json!({"shows": [], "hasMore": false})).set_delay(LATE),
+    )
+    .await;
+    let run = attempts_of(&subject, &api.server, SEARCH, ATTEMPTS, "download_failed", "timed out").await;
+    assert_retried(&run);
+
+    proxy.set(Fault::Trickle);
+    let run = attempts_of(&subject, &api.server, SEARCH, ATTEMPTS, "download_failed", "timed out").await;
+    assert_retried(&run);
+
+    proxy.refuse().await;
+    let run = subject.fails_unchanged("download_failed", "gave up after 3 attempts").await;
+    assert_retried(&run);
+}
+
+#[tokio::test]
+async fn catalog_server_errors_and_429_storms_are_retried_as_configured_then_fail_the_run() {
+    let (subject, api, _proxy) = catalog().await;
+    api.fail_next(ATTEMPTS as u64, ResponseTemplate::new(500).set_body_string("broken")).await;
+    let run = attempts_of(&subject, &api.server, SEARCH, ATTEMPTS, "download_failed", "HTTP 500").await;
+    assert_retried(&run);
+
+    let throttled =
+        json!({"message": "You have exceeded the rate limit per second for your plan, BASIC, by the API provider"});
+    api.fail_next(ATTEMPTS as u64, ResponseTemplate::new(429).set_body_json(&throttled)).await;
+    let run = attempts_of(&subject, &api.server, SEARCH, ATTEMPTS, "download_failed", "gave up after 3 attempts").await;
+    assert_retried(&run);
+
+    api.fail_next(
+        ATTEMPTS as u64,
+        ResponseTemplate::new(429).insert_header("retry-after", "1").set_body_json(&throttled),
+    )
+    .await;
+    let started = Instant::now();
+    let run = attempts_of(&subject, &api.server, SEARCH, ATTEMPTS, "download_failed", "HTTP 429").await;
+    assert_retried(&run);
+    assert!(started.elapsed() >= Duration::from_secs(2), "Retry-After: 1 was not waited for twice");
+
+    api.fail_next(1, ResponseTemplate::new(429).insert_header("retry-after", "3600").set_body_json(&throttled)).await;
+    attempts_of(&subject, &api.server, SEARCH, 1, "download_failed", "asks to wait 3600 s").await;
+}
+
+#[tokio::test]
+async fn catalog_cut_off_undecodable_and_malformed_pages_fail_the_run_cleanly() {
+    let (subject, api, proxy) = catalog().await;
+    proxy.set(Fault::CutOff);
+    let run = attempts_of(&subject, &api.server, SEARCH, ATTEMPTS, "download_failed", "gave up after 3 attempts").await;
+    assert_retried(&run);
+    proxy.set(Fault::None);
+
+    let page = serde_json::to_vec(&json!({"shows": shows(), "hasMore": false})).unwrap();
+    let at = page.windows(3).position(|w| w == b"lie").unwrap();
+    let mut undecodable = page.clone();
+    undecodable[at - 1] = 0xff;
+    api.fail_next(1, ResponseTemplate::new(200).set_body_bytes(undecodable)).await;
+    subject.fails_unchanged("invalid_response", "not the API's format").await;
+
+    api.fail_next(1, ResponseTemplate::new(200).set_body_string("{\"shows\": [")).await;
+    subject.fails_unchanged("invalid_response", "EOF while parsing").await;
+
+    // The cursor under another name: a page that says there is more without saying where.
+    let renamed = json!({"shows": shows(), "hasMore": true, "next_cursor": "48215:Harbour Lights"});
+    api.fail_next(1, ResponseTemplate::new(200).set_body_json(renamed)).await;
+    subject.fails_unchanged("invalid_response", "nextCursor is missing").await;
+}
+
 #[tokio::test]
 async fn catalog_a_cursor_cycle_fails_the_run_with_invalid_response() {
     let (subject, api, _proxy) = catalog().await;
@@ -404,6 +503,7 @@ async fn catalog_a_cursor_cycle_fails_the_run_with_invalid_response() {
 // YouTube (the YouTube Data API).
 
 const PLAYLIST: &str = "/playlistItems";
+const CHANNELS: &str = "/channels";
 
 fn videos() -> Vec<Value> {
     (0..3)
@@ -435,6 +535,81 @@ async fn youtube() -> (Subject, YouTubeApi, FaultProxy) {
     let subject =
         Subject::loaded(app, "/v1/ingest/youtube", "/v1/analytics/youtube/duration-histogram?bucket_minutes=2").await;
     (subject, api, proxy)
+}
+
+/// The record of a YouTube run that failed on its first call, retried as configured.
+fn assert_charged(run: &Value) {
+    assert_retried(run);
+    assert_eq!(run["quota_units"], ATTEMPTS, "retries are charged: {run:#}");
+}
+
+#[tokio::test]
+async fn youtube_refused_connections_late_and_trickling_answers_are_retried_then_fail_the_run() {
+    let (subject, api, mut proxy) = youtube().await;
+    api.fail_next(
+        "channels",
+        ATTEMPTS as u64,
+        ResponseTemplate::new(200).set_body_json(json!({"items": []})).set_delay(LATE),
+    )
+    .await;
+    let run = attempts_of(&subject, &api.server, CHANNELS, ATTEMPTS, "download_failed", "timed out").await;
+    assert_charged(&run);
+
+    proxy.set(Fault::Trickle);
+    let run = attempts_of(&subject, &api.server, CHANNELS, ATTEMPTS, "download_failed", "timed out").await;
+    assert_charged(&run);
+
+    proxy.refuse().await;
+    let run = subject.fails_unchanged("download_failed", "gave up after 3 attempts").await;
+    assert_charged(&run);
+}
+
+#[tokio::test]
+async fn youtube_server_errors_and_429_storms_are_retried_as_configured_then_fail_the_run() {
+    let (subject, api, _proxy) = youtube().await;
+    api.fail_next("channels", ATTEMPTS as u64, google_error(500, "backendError", "Backend Error")).await;
+    let run = attempts_of(&subject, &api.server, CHANNELS, ATTEMPTS, "download_failed", "HTTP 500 backendError").await;
+    assert_charged(&run);
+
+    let throttled = || google_error(429, "rateLimitExceeded", "Rate Limit Exceeded");
+    api.fail_next("channels", ATTEMPTS as u64, throttled()).await;
+    let run =
+        attempts_of(&subject, &api.server, CHANNELS, ATTEMPTS, "download_failed", "gave up after 3 attempts").await;
+    assert_charged(&run);
+
+    api.fail_next("channels", ATTEMPTS as u64, throttled().insert_header("retry-after", "1")).await;
+    let started = Instant::now();
+    let run = attempts_of(&subject, &api.server, CHANNELS, ATTEMPTS, "download_failed", "HTTP 429").await;
+    assert_charged(&run);
+    assert!(started.elapsed() >= Duration::from_secs(2), "Retry-After: 1 was not waited for twice");
+
+    api.fail_next("channels", 1, throttled().insert_header("retry-after", "3600")).await;
+    attempts_of(&subject, &api.server, CHANNELS, 1, "download_failed", "asks to wait 3600 s").await;
+}
+
+#[tokio::test]
+async fn youtube_cut_off_undecodable_and_malformed_answers_fail_the_run_cleanly() {
+    let (subject, api, proxy) = youtube().await;
+    proxy.set(Fault::CutOff);
+    let run =
+        attempts_of(&subject, &api.server, CHANNELS, ATTEMPTS, "download_failed", "gave up after 3 attempts").await;
+    assert_charged(&run);
+    proxy.set(Fault::None);
+
+    let page = serde_json::to_vec(&json!({"items": videos()})).unwrap();
+    let at = page.windows(7).position(|w| w == b"Trailer").unwrap();
+    let mut undecodable = page.clone();
+    undecodable[at] = 0xfe;
+    api.fail_next("videos", 1, ResponseTemplate::new(200).set_body_bytes(undecodable)).await;
+    subject.fails_unchanged("invalid_response", "the body is not UTF-8").await;
+
+    api.fail_next("playlistItems", 1, ResponseTemplate::new(200).set_body_string("{\"items\": [{")).await;
+    subject.fails_unchanged("invalid_response", "playlistItems.list").await;
+
+    // The uploads playlist under another name.
+    let renamed = json!({"items": [{"id": "UCWOA1ZGywLbqmigxE4Qlvuw", "contentDetails": {"relatedPlaylists": {"uploadsPlaylist": "UU"}}}]});
+    api.fail_next("channels", 1, ResponseTemplate::new(200).set_body_json(renamed)).await;
+    subject.fails_unchanged("invalid_response", "missing field `uploads`").await;
 }
 
 #[tokio::test]
