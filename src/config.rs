@@ -31,6 +31,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `NA_HTTP_TIMEOUT_SECS`: a whole download, connection to last byte.
     pub http_timeout: Duration,
+    /// `NA_MAX_DOWNLOAD_BYTES`: a download (`http(s)://` or `file://`) larger than this fails the run.
+    pub max_download_bytes: u64,
     /// `NA_MAX_REJECT_RATIO`: the share of a file's rows that may fail validation before the run fails.
     pub max_reject_ratio: f64,
     /// `NA_MAX_CONCURRENT_QUERIES`: warehouse queries running at once; more wait their turn.
@@ -136,6 +138,7 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_TOP10_BASE_URL", Some(DEFAULT_TOP10_BASE_URL)),
     ("NA_LOG_FORMAT", Some("text")),
     ("NA_HTTP_TIMEOUT_SECS", Some("300")),
+    ("NA_MAX_DOWNLOAD_BYTES", Some("1073741824")),
     ("NA_MAX_REJECT_RATIO", Some("0.01")),
     ("NA_MAX_CONCURRENT_QUERIES", Some("8")),
     ("NA_REQUEST_TIMEOUT_SECS", Some("30")),
@@ -209,6 +212,8 @@ impl Config {
             top10_base_url: parse_base_url("NA_TOP10_BASE_URL", get("NA_TOP10_BASE_URL"))?,
             log_format: parse_log_format(get("NA_LOG_FORMAT"))?,
             http_timeout: parse_secs("NA_HTTP_TIMEOUT_SECS", get("NA_HTTP_TIMEOUT_SECS"))?,
+            max_download_bytes: parse_count_from("NA_MAX_DOWNLOAD_BYTES", get("NA_MAX_DOWNLOAD_BYTES"), 1, 1 << 40)?
+                as u64,
             max_reject_ratio: parse_ratio("NA_MAX_REJECT_RATIO", get("NA_MAX_REJECT_RATIO"))?,
             max_concurrent_queries: parse_count("NA_MAX_CONCURRENT_QUERIES", get("NA_MAX_CONCURRENT_QUERIES"))?,
             request_timeout: parse_secs("NA_REQUEST_TIMEOUT_SECS", get("NA_REQUEST_TIMEOUT_SECS"))?,
@@ -354,7 +359,14 @@ fn parse_ratio(name: &'static str, raw: Option<String>) -> Result<f64, ConfigErr
 fn parse_base_url(name: &'static str, raw: Option<String>) -> Result<Url, ConfigError> {
     const ACCEPTED: &str = "expected an absolute http://, https:// or file:// URL";
     let raw = raw.unwrap_or_default();
-    let invalid = || ConfigError::Invalid { name, got: raw.clone(), accepted: ACCEPTED };
+    let invalid = || {
+        // `user:pass@` would repeat a password in the start-up error.
+        if raw.contains('@') {
+            ConfigError::InvalidSecret { name, accepted: ACCEPTED }
+        } else {
+            ConfigError::Invalid { name, got: raw.clone(), accepted: ACCEPTED }
+        }
+    };
     let mut url = Url::parse(raw.trim()).map_err(|_| invalid())?;
     if !matches!(url.scheme(), "http" | "https" | "file") || url.cannot_be_a_base() {
         return Err(invalid());
@@ -376,10 +388,12 @@ fn parse_count_from(name: &'static str, raw: Option<String>, min: i64, max: i64)
     if (min..=max).contains(&value) { Ok(value) } else { Err(invalid()) }
 }
 
+/// The pacer waits `1 / rate` seconds between requests: the bounds keep that wait representable and
+/// useful (one request every 1000 s at the slowest).
 fn parse_rate(name: &'static str, raw: Option<String>) -> Result<f64, ConfigError> {
-    const ACCEPTED: &str = "expected requests per second above 0, e.g. 1 or 0.5";
+    const ACCEPTED: &str = "expected requests per second from 0.001 to 1000, e.g. 1 or 0.5";
     let rate: f64 = parse(name, raw.clone(), ACCEPTED)?;
-    if rate.is_finite() && rate > 0.0 {
+    if (0.001..=1000.0).contains(&rate) {
         Ok(rate)
     } else {
         Err(ConfigError::Invalid { name, got: raw.unwrap_or_default(), accepted: ACCEPTED })
@@ -532,9 +546,42 @@ mod tests {
     }
 
     #[test]
+    fn catalog_pacing_outside_its_range_is_refused_naming_the_variable_and_the_range() {
+        for bad in ["1e-30", "0", "-1", "NaN", "inf", "1000.5", "fast"] {
+            let err = config(&[("NA_CATALOG_REQUESTS_PER_SEC", bad)]).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "invalid NA_CATALOG_REQUESTS_PER_SEC={bad:?}: expected requests per second from 0.001 to 1000, \
+                     e.g. 1 or 0.5"
+                )
+            );
+        }
+        for good in ["0.001", "0.5", "1000"] {
+            assert!(config(&[("NA_CATALOG_REQUESTS_PER_SEC", good)]).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn the_download_cap_defaults_to_one_gib_and_must_be_positive() {
+        assert_eq!(Config::defaults().max_download_bytes, 1 << 30);
+        assert_eq!(config(&[("NA_MAX_DOWNLOAD_BYTES", "5000")]).unwrap().max_download_bytes, 5000);
+        for bad in ["0", "-1", "1GB"] {
+            let err = config(&[("NA_MAX_DOWNLOAD_BYTES", bad)]).unwrap_err();
+            assert!(err.to_string().starts_with("invalid NA_MAX_DOWNLOAD_BYTES="), "{err}");
+        }
+    }
+
+    #[test]
     fn api_keys_are_never_repeated_in_errors() {
         let err = config(&[("NA_YOUTUBE_API_KEY", "AIza secret")]).unwrap_err();
         assert!(err.to_string().contains("NA_YOUTUBE_API_KEY") && !err.to_string().contains("AIza"), "{err}");
+    }
+
+    #[test]
+    fn an_invalid_base_url_with_credentials_is_refused_without_repeating_them() {
+        let err = config(&[("NA_TOP10_BASE_URL", "ftp://feeds:hunter2@example.com/top10")]).unwrap_err();
+        assert!(err.to_string().contains("NA_TOP10_BASE_URL") && !err.to_string().contains("hunter2"), "{err}");
     }
 
     #[test]

@@ -55,8 +55,13 @@ pub enum Error {
     // Ingestion failures; they end a run and are recorded with it.
     #[error("downloading {url} failed: {reason}")]
     Download { url: String, reason: String },
-    #[error("{url} answered HTTP {status}")]
-    UpstreamStatus { url: String, status: u16 },
+    #[error("{url} answered HTTP {status}{}", gave_up(*attempts))]
+    UpstreamStatus { url: String, status: u16, attempts: u32 },
+    #[error(
+        "{url} is larger than {limit} bytes, the limit NA_MAX_DOWNLOAD_BYTES sets; raise it if the feed \
+         really grew that much"
+    )]
+    DownloadTooLarge { url: String, limit: u64 },
     #[error("{file} is not a usable Top 10 file: {reason}")]
     InvalidFile { file: String, reason: String },
     #[error(
@@ -123,6 +128,7 @@ impl Error {
             Error::RateLimited { .. } => "rate_limited",
             Error::Download { .. } => "download_failed",
             Error::UpstreamStatus { .. } => "upstream_status",
+            Error::DownloadTooLarge { .. } => "download_too_large",
             Error::InvalidFile { .. } => "invalid_file",
             Error::TooManyRejected { .. } => "too_many_rejected_rows",
             Error::MissingApiKey { .. } => "missing_api_key",
@@ -143,6 +149,10 @@ impl Error {
     pub fn invalid(parameter: &'static str, message: impl Into<String>) -> Error {
         Error::InvalidParameter { parameter, message: message.into() }
     }
+}
+
+fn gave_up(attempts: u32) -> String {
+    if attempts > 1 { format!("; gave up after {attempts} attempts") } else { String::new() }
 }
 
 impl From<tokio::task::JoinError> for Error {

@@ -46,6 +46,7 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
         Error::Download { .. }
         | Error::UpstreamStatus { .. }
+        | Error::DownloadTooLarge { .. }
         | Error::InvalidFile { .. }
         | Error::TooManyRejected { .. }
         | Error::ApiRefused { .. }

@@ -129,8 +129,12 @@ fn record_loaded(report: &mut FileReport, changes: load::Changes, accepted: u64)
 
 impl Pipeline {
     pub fn new(warehouse: Warehouse, config: &Config) -> Result<Pipeline> {
-        let temp_dir = warehouse.path().parent().unwrap_or(std::path::Path::new(".")).join("tmp");
-        let fetcher = Fetcher::new(config.http_timeout, temp_dir.clone())?;
+        // Downloads sit next to the warehouse (same disk, not a small tmpfs), in a folder of its own.
+        let mut temp_dir = warehouse.path().as_os_str().to_owned();
+        temp_dir.push(".downloads");
+        let temp_dir = PathBuf::from(temp_dir);
+        let retry = RetryPolicy { max_retries: config.max_retries, base: config.retry_base };
+        let fetcher = Fetcher::new(temp_dir.clone(), config.http_timeout, config.max_download_bytes, retry)?;
         let api = reqwest::Client::builder()
             .user_agent(concat!("netflix-analytics/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(30).min(config.http_timeout))
@@ -145,7 +149,7 @@ impl Pipeline {
                 settings: Settings {
                     top10_base_url: config.top10_base_url.clone(),
                     max_reject_ratio: config.max_reject_ratio,
-                    retry: RetryPolicy { max_retries: config.max_retries, base: config.retry_base },
+                    retry,
                     catalog: config.catalog.clone(),
                     youtube: config.youtube.clone(),
                     temp_dir,

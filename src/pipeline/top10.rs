@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Changed, RunContext, Settings};
 use crate::domain::{FileReport, FileStatus, RunId, SourceId};
 use crate::error::{Error, Result};
-use crate::sources::http::{Download, Fetcher};
+use crate::sources::http::{Download, Fetcher, redact};
 use crate::sources::top10::{Top10File, Top10Tsv, Validation};
 use crate::warehouse::load::{self, Changes, Lineage, LoadedFile, Top10Load};
 
@@ -38,7 +38,7 @@ pub async fn fetch(
             .top10_base_url
             .join(file.file_name())
             .map_err(|e| Error::Internal(format!("joining {} to the base URL: {e}", file.file_name())))?;
-        files.push(FileReport { file: file.file_name().to_owned(), url: url.to_string(), ..FileReport::default() });
+        files.push(FileReport { file: file.file_name().to_owned(), url: redact(&url), ..FileReport::default() });
         let report = files.last_mut().expect("just pushed");
         context.progress.request();
         let download = fetcher.download(&url, &context.cancel, &context.progress).await.map_err(|e| report.fail(e))?;

@@ -37,6 +37,22 @@ impl RetryPolicy {
         let half = exponential / 2;
         half + half.mul_f64(rand::random::<f64>())
     }
+
+    /// How long to wait before retrying after failed attempt number `attempt` (0-based): the
+    /// server's `Retry-After` when it gave one, else the backoff. An error when the retries are
+    /// used up or the server asks for a longer wait than a run stalls for; it says why, with `reason`.
+    pub fn wait(&self, attempt: u32, retry_after: Option<Duration>, reason: &str) -> Result<Duration, String> {
+        if attempt >= self.max_retries {
+            return Err(format!("{reason}; gave up after {} attempts", attempt + 1));
+        }
+        match retry_after {
+            Some(after) if after > MAX_RETRY_AFTER => {
+                Err(format!("{reason}; the server asks to wait {} s, longer than this run waits", after.as_secs()))
+            }
+            Some(after) => Ok(after),
+            None => Ok(self.backoff(attempt)),
+        }
+    }
 }
 
 /// Spaces requests at least `interval` apart, across every task sharing it.
@@ -122,25 +138,8 @@ pub async fn call(
             // Connection resets and timeouts are worth another try.
             Err(reason) => (None, reason),
         };
-        if attempt >= policy.max_retries {
-            return Err(Error::Download {
-                url: label.to_owned(),
-                reason: format!("{reason}; gave up after {} attempts", attempt + 1),
-            });
-        }
-        let wait = match wait {
-            Some(after) if after > MAX_RETRY_AFTER => {
-                return Err(Error::Download {
-                    url: label.to_owned(),
-                    reason: format!(
-                        "{reason}; the server asks to wait {} s, longer than this run waits",
-                        after.as_secs()
-                    ),
-                });
-            }
-            Some(after) => after,
-            None => policy.backoff(attempt),
-        };
+        let wait =
+            policy.wait(attempt, wait, &reason).map_err(|reason| Error::Download { url: label.to_owned(), reason })?;
         tracing::warn!(call = label, attempt = attempt + 1, wait_ms = wait.as_millis() as u64, reason, "retrying");
         stats.retries += 1;
         attempt += 1;

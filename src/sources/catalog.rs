@@ -6,6 +6,7 @@
 //! key ends the run at once. Page bodies are kept as received for the raw layer; shows are parsed
 //! from them when loading, and a show the service cannot use is rejected, not guessed at.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use reqwest::StatusCode;
@@ -197,6 +198,9 @@ impl CatalogClient {
     ) -> Result<()> {
         let url = self.base.join("shows/search/filters").map_err(|e| Error::Internal(format!("catalog URL: {e}")))?;
         let mut cursor: Option<String> = None;
+        // Every cursor followed, with its page: a server that hands one out again would have the
+        // crawl loop for ever.
+        let mut followed: HashMap<String, u32> = HashMap::new();
         let mut page_no = 1u32;
         loop {
             self.pacer.wait().await;
@@ -208,10 +212,17 @@ impl CatalogClient {
             let page: SearchPage = api::parse_json(&label, &answer.body)?;
             let next = match (page.has_more, page.next_cursor) {
                 (false, _) => None,
-                (true, Some(next)) if cursor.as_deref() != Some(next.as_str()) => Some(next),
-                (true, Some(_)) => {
-                    return Err(Error::InvalidResponse { call: label, reason: "nextCursor did not advance".into() });
-                }
+                (true, Some(next)) => match followed.get(&next) {
+                    None => Some(next),
+                    Some(earlier) => {
+                        return Err(Error::InvalidResponse {
+                            call: label,
+                            reason: format!(
+                                "nextCursor {next:?} was already followed to page {earlier}: the cursor cycles"
+                            ),
+                        });
+                    }
+                },
                 (true, None) => {
                     return Err(Error::InvalidResponse {
                         call: label,
@@ -222,11 +233,14 @@ impl CatalogClient {
             let body = String::from_utf8(answer.body)
                 .map_err(|_| Error::InvalidResponse { call: label.clone(), reason: "the body is not UTF-8".into() })?;
             on_page(CatalogPage { request: query.to_string(), page_no, body })?;
+            page_no += 1;
             match next {
                 None => return Ok(()),
-                Some(next) => cursor = Some(next),
+                Some(next) => {
+                    followed.insert(next.clone(), page_no);
+                    cursor = Some(next);
+                }
             }
-            page_no += 1;
         }
     }
 

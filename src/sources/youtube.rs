@@ -8,6 +8,8 @@
 //! so. An exhausted quota (`quotaExceeded`) ends the run; throttling (`rateLimitExceeded`) is
 //! retried with backoff first. The API key travels in the `X-goog-api-key` header, never in a URL.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -143,6 +145,9 @@ impl YouTubeClient {
         crawl.categories = parse_categories(&categories)?;
 
         let mut page_token: Option<String> = None;
+        // Every token followed, with its page: a token handed out again would loop until the budget
+        // is spent, loading the same videos over and over.
+        let mut followed: HashMap<String, u32> = HashMap::new();
         let mut page_no = 1u32;
         loop {
             let page_cost = 2 + if with_comments { PAGE_SIZE as u64 } else { 0 };
@@ -186,11 +191,21 @@ impl YouTubeClient {
                 }
                 crawl.videos.extend(parsed);
             }
-            match next {
-                Some(token) if Some(&token) != page_token.as_ref() => page_token = Some(token),
-                _ => break,
-            }
             page_no += 1;
+            match next {
+                None => break,
+                Some(token) => {
+                    if let Some(earlier) = followed.insert(token.clone(), page_no) {
+                        return Err(Error::InvalidResponse {
+                            call: format!("{API} playlistItems.list (page {})", page_no - 1),
+                            reason: format!(
+                                "nextPageToken {token:?} was already followed to page {earlier}: the pages cycle"
+                            ),
+                        });
+                    }
+                    page_token = Some(token);
+                }
+            }
         }
         crawl.channel = Some(channel);
         Ok(())

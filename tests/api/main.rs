@@ -8,6 +8,7 @@ mod auth;
 mod catalog_feed;
 mod cli;
 mod consistency;
+mod faults;
 mod fixtures;
 mod hardening;
 mod helpers;
