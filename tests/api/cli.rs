@@ -73,6 +73,9 @@ fn sigterm_stops_the_service_cleanly() {
         .env("NA_LISTEN", format!("127.0.0.1:{port}"))
         .env("NA_WAREHOUSE", dir.path().join("w.duckdb"))
         .env("NA_ADMIN_TOKEN", "cli-test-token-0123456789")
+        // A scheduled run at start would try the real Top 10 URL and, offline, spend the shutdown
+        // grace retrying it; this test is about a service with nothing running.
+        .env("NA_SCHEDULE", "off")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

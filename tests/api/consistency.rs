@@ -120,7 +120,8 @@ async fn during_an_all_run_every_endpoint_answers_from_one_version_that_moves_on
     assert_eq!(app.data_version().await, before + 1, "one run, one new version");
     assert_eq!(read_hours(&app).await, ((before + 1, new), (before + 1, new)));
     // Downloads and the catalog's spooled pages are gone once the run has ended.
-    let temp = app.warehouse.path().parent().unwrap().join("tmp");
+    let mut temp = app.warehouse.path().as_os_str().to_owned();
+    temp.push(".downloads");
     let left: Vec<_> = std::fs::read_dir(temp).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "{left:?}");
 }
