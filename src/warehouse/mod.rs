@@ -5,6 +5,7 @@
 //! cloned from the database and reused afterwards, on tokio's blocking pool. Reads run concurrently
 //! up to a limit. Refreshes go through one writer connection, one transaction each.
 
+pub mod backup;
 pub mod catalog;
 pub mod identity;
 pub mod load;
