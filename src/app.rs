@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::Extension;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 
@@ -16,6 +17,7 @@ use crate::pipeline::schedule::Schedule;
 use crate::pipeline::{Pipeline, RunOptions};
 use crate::server;
 use crate::warehouse::Warehouse;
+use crate::warehouse::backup::Backups;
 
 pub struct App {
     listener: TcpListener,
@@ -43,7 +45,8 @@ impl App {
             }
         };
         let state = AppState::new(warehouse.clone(), pipeline.clone(), &token, &config);
-        let router = api::router(state.clone(), &config);
+        let backups = Backups::new(config.backup_dir.clone(), config.backup_keep);
+        let router = api::router(state.clone(), &config).layer(Extension(backups));
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {} (NA_LISTEN)", config.listen))?;

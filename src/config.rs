@@ -60,6 +60,10 @@ pub struct Config {
     pub max_retries: u32,
     /// `NA_HTTP_RETRY_BASE_MS`: the first backoff; it doubles with each retry, with jitter.
     pub retry_base: Duration,
+    /// `NA_BACKUP_DIR`: where `POST /v1/admin/backup` writes, one new timestamped folder a backup.
+    pub backup_dir: PathBuf,
+    /// `NA_BACKUP_KEEP`: how many of those backups to keep, the oldest removed first; 0 keeps all.
+    pub backup_keep: usize,
     pub catalog: CatalogConfig,
     pub youtube: YouTubeConfig,
     pub schedule: ScheduleConfig,
@@ -152,6 +156,8 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_CACHE_MAX_AGE_SECS", Some("60")),
     ("NA_HTTP_MAX_RETRIES", Some("5")),
     ("NA_HTTP_RETRY_BASE_MS", Some("1000")),
+    ("NA_BACKUP_DIR", Some("./data/backups")),
+    ("NA_BACKUP_KEEP", Some("0")),
     ("NA_CATALOG_BASE_URL", Some(DEFAULT_CATALOG_BASE_URL)),
     ("NA_RAPIDAPI_KEY", None),
     ("NA_CATALOG_COUNTRY", Some("us")),
@@ -242,6 +248,8 @@ impl Config {
                 1,
                 600_000,
             )? as u64),
+            backup_dir: parse_dir("NA_BACKUP_DIR", get("NA_BACKUP_DIR"))?,
+            backup_keep: parse_count_from("NA_BACKUP_KEEP", get("NA_BACKUP_KEEP"), 0, 10_000)? as usize,
             catalog: CatalogConfig {
                 base_url: parse_base_url("NA_CATALOG_BASE_URL", get("NA_CATALOG_BASE_URL"))?,
                 api_key: parse_api_key("NA_RAPIDAPI_KEY", lookup("NA_RAPIDAPI_KEY"))?,
@@ -386,6 +394,15 @@ fn parse_count_from(name: &'static str, raw: Option<String>, min: i64, max: i64)
     };
     let value: i64 = raw.as_deref().unwrap_or_default().trim().parse().map_err(|_| invalid())?;
     if (min..=max).contains(&value) { Ok(value) } else { Err(invalid()) }
+}
+
+fn parse_dir(name: &'static str, raw: Option<String>) -> Result<PathBuf, ConfigError> {
+    match raw {
+        Some(dir) if !dir.trim().is_empty() => Ok(PathBuf::from(dir)),
+        other => {
+            Err(ConfigError::Invalid { name, got: other.unwrap_or_default(), accepted: "expected a directory path" })
+        }
+    }
 }
 
 /// The pacer waits `1 / rate` seconds between requests: the bounds keep that wait representable and
@@ -543,6 +560,18 @@ mod tests {
         assert!(err.to_string().contains("NA_SCHEDULE_YOUTUBE") && err.to_string().contains("cron"), "{err}");
         let err = config(&[("NA_SCHEDULE_TIMEZONE", "Mars/Olympus")]).unwrap_err();
         assert!(err.to_string().contains("IANA"), "{err}");
+    }
+
+    #[test]
+    fn backups_go_under_data_and_are_all_kept_unless_configured() {
+        let defaults = Config::defaults();
+        assert_eq!((defaults.backup_dir, defaults.backup_keep), (PathBuf::from("./data/backups"), 0));
+        let set = config(&[("NA_BACKUP_DIR", "/srv/backups"), ("NA_BACKUP_KEEP", "7")]).unwrap();
+        assert_eq!((set.backup_dir, set.backup_keep), (PathBuf::from("/srv/backups"), 7));
+        let err = config(&[("NA_BACKUP_KEEP", "-1")]).unwrap_err();
+        assert!(err.to_string().starts_with("invalid NA_BACKUP_KEEP=\"-1\""), "{err}");
+        let err = config(&[("NA_BACKUP_DIR", " ")]).unwrap_err();
+        assert!(err.to_string().contains("expected a directory path"), "{err}");
     }
 
     #[test]

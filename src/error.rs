@@ -84,6 +84,16 @@ pub enum Error {
     #[error("interrupted: the service stopped before the run finished; nothing it loaded was kept")]
     Interrupted,
 
+    // Backups and restores.
+    #[error("{path} is not empty; {hint}")]
+    TargetNotEmpty { path: String, hint: &'static str },
+    #[error("{path} is not a backup this build can restore: {reason}")]
+    InvalidBackup { path: String, reason: String },
+    #[error("a backup is being written already; try again when it has finished")]
+    BackupRunning,
+    #[error("backup or restore at {path} failed: {reason}")]
+    BackupFailed { path: String, reason: String },
+
     // Start-up.
     #[error(
         "migration {name} was changed after it was applied to this warehouse (checksum {applied} applied, \
@@ -138,6 +148,10 @@ impl Error {
             Error::StepsFailed { .. } => "steps_failed",
             Error::Cancelled => "cancelled",
             Error::Interrupted => "interrupted",
+            Error::TargetNotEmpty { .. } => "target_not_empty",
+            Error::InvalidBackup { .. } => "invalid_backup",
+            Error::BackupRunning => "backup_running",
+            Error::BackupFailed { .. } => "backup_failed",
             Error::MigrationChanged { .. } => "migration_changed",
             Error::UnknownMigration { .. } => "unknown_migration",
             Error::WarehouseOpen { .. } => "warehouse_open",

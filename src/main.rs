@@ -8,7 +8,7 @@ use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use netflix_analytics::config::Config;
 use netflix_analytics::domain::{RunProgress, RunStatus, SourceId, Trigger};
 use netflix_analytics::pipeline::{CatalogMode, Pipeline, RunOptions};
-use netflix_analytics::warehouse::Warehouse;
+use netflix_analytics::warehouse::{Warehouse, backup};
 use netflix_analytics::{App, api, demo, telemetry};
 use secrecy::ExposeSecret;
 use tokio::sync::watch;
@@ -55,6 +55,21 @@ enum Command {
     },
     /// Apply pending warehouse migrations and exit.
     Migrate,
+    /// Export the whole warehouse (NA_WAREHOUSE) into a new folder: Parquet files and a manifest.
+    /// The service must be stopped; while it runs, use POST /v1/admin/backup instead.
+    Backup {
+        /// The folder to create; it must not exist, or be empty.
+        dir: PathBuf,
+    },
+    /// Restore a backup folder as the warehouse (NA_WAREHOUSE), which must not exist yet.
+    /// The service must be stopped.
+    Restore {
+        /// A folder written by `backup` or POST /v1/admin/backup.
+        dir: PathBuf,
+        /// Replace an existing warehouse.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -89,6 +104,8 @@ fn main() -> ExitCode {
                 ingest(config, source, RunOptions { catalog_mode: mode }).await
             }
             Command::Migrate => migrate(config).await,
+            Command::Backup { dir } => backup(config, dir).await,
+            Command::Restore { dir, force } => restore(config, dir, force).await,
             Command::Openapi => unreachable!("handled before the runtime starts"),
         }
     });
@@ -210,6 +227,32 @@ fn draw(bar: &ProgressBar, progress: &RunProgress) {
 async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
     let warehouse = Warehouse::open(&config.warehouse, 1).await?;
     println!("{} is migrated; data version {}", warehouse.path().display(), warehouse.data_version());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn backup(config: Config, dir: PathBuf) -> anyhow::Result<ExitCode> {
+    // Opening would create an empty warehouse, and back that up.
+    if !config.warehouse.is_file() {
+        anyhow::bail!("there is no warehouse at {} (NA_WAREHOUSE) to back up", config.warehouse.display());
+    }
+    let warehouse = Warehouse::open(&config.warehouse, 1).await?;
+    let into = dir.clone();
+    let manifest = warehouse.with_connection(move |conn| backup::export(conn, &into)).await?;
+    eprintln!("backed up {} into {}", config.warehouse.display(), dir.display());
+    println!("{}", serde_json::to_string_pretty(&manifest)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(config: Config, dir: PathBuf, force: bool) -> anyhow::Result<ExitCode> {
+    let target = config.warehouse.clone();
+    let manifest = tokio::task::spawn_blocking(move || backup::restore(&dir, &target, force)).await??;
+    eprintln!(
+        "restored {} from the backup of {} (data version {})",
+        config.warehouse.display(),
+        manifest.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        manifest.data_version
+    );
+    println!("{}", serde_json::to_string_pretty(&manifest)?);
     Ok(ExitCode::SUCCESS)
 }
 

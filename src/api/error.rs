@@ -36,7 +36,7 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::UnknownSource { .. }
         | Error::RouteNotFound { .. } => StatusCode::NOT_FOUND,
         Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-        Error::IngestRunning { .. } => StatusCode::CONFLICT,
+        Error::IngestRunning { .. } | Error::BackupRunning => StatusCode::CONFLICT,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::ShuttingDown
         | Error::Cancelled
@@ -55,6 +55,10 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::StepsFailed { .. } => StatusCode::BAD_GATEWAY,
         Error::MissingApiKey { .. } => StatusCode::SERVICE_UNAVAILABLE,
         Error::MigrationChanged { .. }
+        // Over HTTP the server picks the backup folder: any of these is the server's problem.
+        | Error::TargetNotEmpty { .. }
+        | Error::InvalidBackup { .. }
+        | Error::BackupFailed { .. }
         | Error::UnknownMigration { .. }
         | Error::WarehouseOpen { .. }
         | Error::Warehouse(_)

@@ -1,6 +1,7 @@
 //! HTTP: the router, its middleware and the OpenAPI document, all from one place. Handlers carry
 //! `#[utoipa::path]`, so the served routes and the spec cannot disagree.
 
+pub mod admin;
 pub mod analytics;
 mod answer;
 mod auth;
@@ -95,6 +96,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(metrics::metrics))
+        .routes(routes!(admin::backup))
 }
 
 /// The OpenAPI document, as served at `/openapi.json` and committed as `openapi/openapi.json`.

@@ -6,6 +6,7 @@
 //! up to a limit, each inside one transaction so that every statement of an answer sees the same
 //! committed refresh. Refreshes go through one writer connection, one transaction each.
 
+pub mod backup;
 pub mod catalog;
 pub mod identity;
 pub mod load;

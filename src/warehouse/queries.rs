@@ -22,6 +22,12 @@ pub const ANALYTICS_WEEKLY_HOURS: &str = include_str!("queries/analytics_weekly_
 pub const ANALYTICS_YOUTUBE_DATE_RANGE: &str = include_str!("queries/analytics_youtube_date_range.sql");
 pub const ANALYTICS_YOUTUBE_DURATIONS: &str = include_str!("queries/analytics_youtube_durations.sql");
 pub const ANALYTICS_YOUTUBE_TOP_ENGAGEMENT: &str = include_str!("queries/analytics_youtube_top_engagement.sql");
+pub const BACKUP_CHECKPOINT: &str = include_str!("queries/backup_checkpoint.sql");
+pub const BACKUP_EXPORT: &str = include_str!("queries/backup_export.sql");
+pub const BACKUP_IMPORT: &str = include_str!("queries/backup_import.sql");
+pub const BACKUP_SCHEMA_VERSION: &str = include_str!("queries/backup_schema_version.sql");
+pub const BACKUP_TABLE_ROWS: &str = include_str!("queries/backup_table_rows.sql");
+pub const BACKUP_TABLES: &str = include_str!("queries/backup_tables.sql");
 pub const CATALOG_BEGIN: &str = include_str!("queries/catalog_begin.sql");
 pub const CATALOG_CHANGES: &str = include_str!("queries/catalog_changes.sql");
 pub const CATALOG_IS_EMPTY: &str = include_str!("queries/catalog_is_empty.sql");
@@ -109,6 +115,9 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("analytics_youtube_date_range", ANALYTICS_YOUTUBE_DATE_RANGE),
     ("analytics_youtube_durations", ANALYTICS_YOUTUBE_DURATIONS),
     ("analytics_youtube_top_engagement", ANALYTICS_YOUTUBE_TOP_ENGAGEMENT),
+    ("backup_schema_version", BACKUP_SCHEMA_VERSION),
+    ("backup_table_rows", BACKUP_TABLE_ROWS),
+    ("backup_tables", BACKUP_TABLES),
     ("catalog_changes", CATALOG_CHANGES),
     ("catalog_is_empty", CATALOG_IS_EMPTY),
     ("catalog_raw_replace", CATALOG_RAW_REPLACE),
@@ -162,9 +171,13 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("youtube_quota_spent_since", YOUTUBE_QUOTA_SPENT_SINCE),
 ];
 
-/// Multi-statement scripts, run with `execute_batch`; they take no parameters.
+/// Multi-statement scripts, run with `execute_batch`; they take no parameters (the backup export
+/// and import have a `{folder}` that `warehouse::backup` fills in, as DuckDB cannot bind one there).
 pub const BATCHES: &[(&str, &str)] = &[
     ("analytics_marts_rebuild", ANALYTICS_MARTS_REBUILD),
+    ("backup_checkpoint", BACKUP_CHECKPOINT),
+    ("backup_export", BACKUP_EXPORT),
+    ("backup_import", BACKUP_IMPORT),
     ("catalog_begin", CATALOG_BEGIN),
     ("catalog_merge", CATALOG_MERGE),
     ("identity_clear", IDENTITY_CLEAR),

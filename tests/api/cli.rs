@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::fixtures::Standard;
 
-fn binary() -> Command {
+pub fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_netflix-analytics"));
     for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("NA_")) {
         command.env_remove(name);

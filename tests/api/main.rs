@@ -5,6 +5,7 @@ mod analytics;
 mod apis;
 mod atomicity;
 mod auth;
+mod backups;
 mod catalog_feed;
 mod cli;
 mod consistency;

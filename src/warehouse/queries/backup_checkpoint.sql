@@ -1,0 +1,2 @@
+-- Writes everything into the database file, leaving no write-ahead log.
+CHECKPOINT;
