@@ -104,6 +104,8 @@ base="http://127.0.0.1:$PORT"
     echo "duckdb crate: $(grep -A1 'name = "duckdb"' Cargo.lock | tail -1)"
     echo "datasette: $("$VENV/bin/datasette" --version), SQLite $("$VENV/bin/python" -c 'import sqlite3; print(sqlite3.sqlite_version)')"
     echo "scale: $SCALE, rounds: $ROUNDS"
+    # Other work on the machine skews every figure; this says how busy it was.
+    echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 
 echo "== preparing the warehouse (scale $SCALE) and the SQLite copy" >&2
@@ -184,5 +186,6 @@ done
 stop "$DATASETTE"
 stop "$SERVICE"
 
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 python3 bench/summarize.py "$OUT" | tee "$OUT/summary.md"
 echo "bench/compare.sh took $((SECONDS / 60)) min $((SECONDS % 60)) s" | tee -a "$OUT/summary.md" >&2
