@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Turns bench/run.sh's raw outputs into the tables of BENCHMARKS.md."""
+"""Turns bench/compare.sh's raw outputs into the tables of BENCHMARKS.md. Every figure is the
+median over the rounds; the per-round ratios show how much the VM drifted."""
 import glob
 import os
 import re
@@ -7,6 +8,7 @@ import statistics
 import sys
 
 out = sys.argv[1]
+median = statistics.median
 
 
 def ms(text):
@@ -15,43 +17,87 @@ def ms(text):
 
 
 def wrk(path):
+    """(p50 ms, p99 ms, req/s, failed requests) of one wrk --latency output."""
     text = open(path).read()
-    latency = {m.group(1): ms(m.group(2)) for m in re.finditer(r"^\s+(50|90|99)%\s+(\S+)", text, re.M)}
+    latency = {m.group(1): ms(m.group(2)) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", text, re.M)}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return latency, rps, int(errors.group(1)) if errors else 0
+    failed = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", text))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    failed += sum(int(n) for n in errors.groups()) if errors else 0
+    return latency["50"], latency["99"], rps, failed
 
 
-def floor_p50s(path):
-    rows = open(path).read().splitlines()[1:]
-    return {name: float(median) for name, _runs, median, _p90, _p99 in (row.split("\t") for row in rows)}
+def rounds(pattern):
+    """The wrk results of files matching pattern with {round}, in round order."""
+    paths = glob.glob(os.path.join(out, pattern.format(round="*")))
+    number = re.compile(re.escape(pattern).replace(r"\{round\}", r"(\d+)"))
+    return [wrk(p) for p in sorted(paths, key=lambda p: int(number.search(p).group(1)))]
 
 
-scales = sorted({re.search(r"floor-(\d+)-", p).group(1) for p in glob.glob(os.path.join(out, "floor-*.tsv"))}, key=int)
-print(open(os.path.join(out, "machine.txt")).read())
-for scale in scales:
-    rounds = sorted(
-        {re.search(rf"floor-{scale}-(\d+)\.tsv", p).group(1) for p in glob.glob(os.path.join(out, f"floor-{scale}-*.tsv"))},
-        key=int,
-    )
-    print(f"### Scale {scale}\n")
-    prepare = open(os.path.join(out, f"prepare-{scale}.txt")).read().strip().replace("\n", "; ")
-    print(f"Prepared: {prepare}\n")
-    floors = [floor_p50s(os.path.join(out, f"floor-{scale}-{r}.tsv")) for r in rounds]
-    print(f"Uncached: medians over {len(rounds)} alternating rounds (floor, then HTTP); cached: one 10 s run at c=32.\n")
-    print("| endpoint | floor p50 (ms) | uncached HTTP p50 (ms) | ratio | ratio per round | uncached p99 (ms) | cached req/s | cached p50 (ms) | cached p99 (ms) |")
-    print("|---|---:|---:|---:|---|---:|---:|---:|---:|")
-    for name in floors[0]:
-        uncached = [wrk(os.path.join(out, f"uncached-{scale}-{r}-{name}.txt")) for r in rounds]
-        cached, rps, cached_errors = wrk(os.path.join(out, f"cached-{scale}-{name}.txt"))
-        floor_ms = statistics.median(f[name] for f in floors)
-        http_ms = statistics.median(u[0]["50"] for u in uncached)
-        per_round = ", ".join(f"{u[0]['50'] / f[name]:.2f}" for u, f in zip(uncached, floors))
-        p99 = statistics.median(u[0]["99"] for u in uncached)
-        flag = " (errors!)" if cached_errors or any(u[2] for u in uncached) else ""
-        print(
-            f"| {name}{flag} | {floor_ms:.2f} | {http_ms:.2f} | {http_ms / floor_ms:.2f}x | {per_round} | {p99:.2f} "
-            f"| {rps:,.0f} | {cached['50']:.3f} | {cached['99']:.3f} |"
-        )
-    coalescing = open(os.path.join(out, f"coalescing-{scale}.txt")).read().strip().replace("\n", "; ")
-    print(f"\n32 concurrent identical misses: `{coalescing}`\n")
+def flag(results):
+    failed = sum(r[3] for r in results)
+    return f" ({failed} failed!)" if failed else ""
+
+
+print("```")
+print(open(os.path.join(out, "machine.txt")).read().strip())
+print("```\n")
+print("Prepared: " + open(os.path.join(out, "prepare.txt")).read().strip().replace("\n", "; ") + "\n")
+
+print("### Cached: the service against the ceiling\n")
+headers = [
+    line.split(":")[0].lower()
+    for line in open(os.path.join(out, "ceiling-headers.txt")).read().splitlines()[1:]
+    if ":" in line
+]
+size = open(os.path.join(out, "ceiling-body-bytes.txt")).read().strip()
+print(f"`GET /v1/top10/global?week=latest&category=films-english`, {size} bytes of JSON with "
+      f"{', '.join(f'`{h}`' for h in headers)}; `wrk -t2 -c32 -d10s`, alternating.\n")
+service, ceiling = rounds("cached-service-{round}.txt"), rounds("cached-ceiling-{round}.txt")
+print("| | req/s | p50 (ms) | p99 (ms) | req/s per round |")
+print("|---|---:|---:|---:|---|")
+for name, results in (("ceiling (bare axum, same bytes)", ceiling), ("service, cached", service)):
+    per_round = ", ".join(f"{r[2]:,.0f}" for r in results)
+    print(f"| {name}{flag(results)} | {median(r[2] for r in results):,.0f} | {median(r[0] for r in results):.3f} "
+          f"| {median(r[1] for r in results):.3f} | {per_round} |")
+rps_ratio = median(r[2] for r in service) / median(r[2] for r in ceiling)
+p99_ratio = median(r[1] for r in service) / median(r[1] for r in ceiling)
+per_round = ", ".join(f"{s[2] / c[2]:.2f}" for s, c in zip(service, ceiling))
+print(f"| **service / ceiling** | **{rps_ratio:.2f}×** (target ≥ 0.7×) | "
+      f"{median(r[0] for r in service) / median(r[0] for r in ceiling):.2f}× | "
+      f"**{p99_ratio:.2f}×** (target ≤ 1.5×) | {per_round} |\n")
+
+print("### Uncached, one client: the service against the minimal SQL\n")
+floors = []
+for path in sorted(glob.glob(os.path.join(out, "floor-*.tsv")), key=lambda p: int(re.search(r"(\d+)\.tsv", p).group(1))):
+    lines = open(path).read().splitlines()
+    names = lines[0].split("\t")
+    floors.append({row[0]: dict(zip(names, row)) for row in (line.split("\t") for line in lines[1:])})
+print("| endpoint | rows | floor p50 (ms) | service p50 (ms) | ratio | ratio per round | service p99 (ms) |")
+print("|---|---:|---:|---:|---:|---|---:|")
+for name in floors[0]:
+    http = rounds(f"uncached-{{round}}-{name}.txt")
+    floor_ms = [float(f[name]["median_ms"]) for f in floors]
+    per_round = ", ".join(f"{h[0] / f:.2f}" for h, f in zip(http, floor_ms))
+    ratio = median(h[0] for h in http) / median(floor_ms)
+    mark = "**" if ratio > 1.3 else ""
+    print(f"| {name}{flag(http)} | {floors[0][name]['rows']} | {median(floor_ms):.2f} | {median(h[0] for h in http):.2f} "
+          f"| {mark}{ratio:.2f}×{mark} | {per_round} | {median(h[1] for h in http):.2f} |")
+print()
+
+print("### Uncached at concurrency 32: the service against Datasette\n")
+rows = dict(line.split("\t") for line in open(os.path.join(out, "datasette-rows.tsv")).read().splitlines())
+print("| question | rows | service req/s | p50 (ms) | p99 (ms) | Datasette req/s | p50 (ms) | p99 (ms) | service / Datasette req/s |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for name, count in rows.items():
+    ours, theirs = rounds(f"versus-service-{{round}}-{name}.txt"), rounds(f"versus-datasette-{{round}}-{name}.txt")
+    cells = []
+    for results in (ours, theirs):
+        cells += [f"{median(r[2] for r in results):,.1f}{flag(results)}", f"{median(r[0] for r in results):.2f}",
+                  f"{median(r[1] for r in results):.2f}"]
+    ratio = median(r[2] for r in ours) / median(r[2] for r in theirs)
+    print(f"| {name} | {count} | {' | '.join(cells)} | {ratio:.2f}× |")
+print()
+
+coalescing = open(os.path.join(out, "coalescing.txt")).read().strip().replace("\n", "; ")
+print(f"32 concurrent identical misses: `{coalescing}`\n")

@@ -5,7 +5,10 @@
 //! - the Kaggle catalog and the Netflix India YouTube export through the warehouse's own loaders
 //!   (there is no API to crawl here), then the title identity and analytics facts.
 //!
-//! Usage: bench_prepare --shared ../shared/data --warehouse /tmp/w.duckdb [--scale 8]
+//! With `--export DIR` it also writes the tables the Datasette comparison reads as CSV, one file per
+//! table, for `bench/datasette_load.py`.
+//!
+//! Usage: bench_prepare --shared ../shared/data --warehouse /tmp/w.duckdb [--scale 8] [--export DIR]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -34,7 +37,19 @@ struct Args {
     /// How many copies of the countries file to load.
     #[arg(long, default_value_t = 1)]
     scale: usize,
+    /// Also write the marts Datasette is compared on to this folder as CSV.
+    #[arg(long)]
+    export: Option<PathBuf>,
 }
+
+/// The facts the Datasette comparison loads into SQLite: the same rows the service answers from.
+const EXPORTS: [(&str, &str); 5] = [
+    ("top10_global", "SELECT COLUMNS(*)::VARCHAR FROM mart.top10_global"),
+    ("global_title_weeks", "SELECT COLUMNS(*)::VARCHAR FROM mart.global_title_weeks"),
+    ("country_title_weeks", "SELECT COLUMNS(*)::VARCHAR FROM mart.country_title_weeks"),
+    ("titles", "SELECT COLUMNS(*)::VARCHAR FROM mart.titles"),
+    ("countries", "SELECT COLUMNS(*)::VARCHAR FROM mart.countries"),
+];
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -92,6 +107,31 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
     println!("catalog, videos and identity: {:.1} s", started.elapsed().as_secs_f64());
+    if let Some(dir) = args.export {
+        std::fs::create_dir_all(&dir)?;
+        warehouse.with_connection(move |conn| Ok(export(conn, &dir))).await??;
+    }
+    Ok(())
+}
+
+/// Values as DuckDB prints them (dates as YYYY-MM-DD); NULL as an empty field.
+fn export(conn: &duckdb::Connection, dir: &std::path::Path) -> anyhow::Result<()> {
+    for (table, sql) in EXPORTS {
+        let mut out = csv::Writer::from_path(dir.join(format!("{table}.csv")))?;
+        let mut statement = conn.prepare(sql)?;
+        let mut rows = statement.query([])?;
+        let names = rows.as_ref().context("a statement")?.column_names();
+        out.write_record(&names)?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let width = names.len();
+            let values: Vec<Option<String>> = (0..width).map(|i| row.get(i)).collect::<Result<_, _>>()?;
+            out.write_record(values.iter().map(|v| v.as_deref().unwrap_or("")))?;
+            count += 1;
+        }
+        out.flush()?;
+        println!("exported {table}: {count} rows");
+    }
     Ok(())
 }
 

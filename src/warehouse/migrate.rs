@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "0004_youtube", sql: include_str!("../../migrations/0004_youtube.sql") },
     Migration { version: 5, name: "0005_titles", sql: include_str!("../../migrations/0005_titles.sql") },
     Migration { version: 6, name: "0006_analytics", sql: include_str!("../../migrations/0006_analytics.sql") },
+    Migration {
+        version: 7,
+        name: "0007_analytics_precomputed",
+        sql: include_str!("../../migrations/0007_analytics_precomputed.sql"),
+    },
 ];
 
 pub fn checksum(sql: &str) -> String {
