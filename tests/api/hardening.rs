@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{ADMIN_TOKEN, Top10Feed, spawn_app, spawn_app_with};
+use crate::helpers::{ADMIN_TOKEN, TestApp, Top10Feed, spawn_app, spawn_app_with};
 use crate::scenario::Scenario;
 
 #[tokio::test]
@@ -147,6 +147,23 @@ async fn a_client_request_id_is_kept_only_when_it_is_a_plain_token() {
     }
 }
 
+/// Occupies a warehouse query slot for `how_long`, as a slow question would; returns once it is held.
+async fn hold_the_query_slot(
+    app: &TestApp,
+    how_long: Duration,
+) -> tokio::task::JoinHandle<netflix_analytics::error::Result<()>> {
+    let held = app.warehouse.clone();
+    let holder = tokio::spawn(async move {
+        held.read(move |_| {
+            std::thread::sleep(how_long);
+            Ok(())
+        })
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    holder
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_over_the_in_flight_limit_are_shed_with_retry_after_and_counted() {
     let feed = Top10Feed::start().await;
@@ -157,15 +174,7 @@ async fn requests_over_the_in_flight_limit_are_shed_with_retry_after_and_counted
     })
     .await;
     // Hold the only warehouse slot so the first request stays in flight.
-    let held = app.warehouse.clone();
-    let holder = tokio::spawn(async move {
-        held.read(|_| {
-            std::thread::sleep(Duration::from_millis(1500));
-            Ok(())
-        })
-        .await
-    });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let holder = hold_the_query_slot(&app, Duration::from_millis(1500)).await;
     let waiting = tokio::spawn({
         let (client, url) = (app.client.clone(), app.url("/v1/weeks"));
         async move { client.get(url).send().await.unwrap().status() }
@@ -196,15 +205,7 @@ async fn a_timed_out_request_is_answered_503_and_counted_in_metrics() {
         config.cache_max_bytes = 0;
     })
     .await;
-    let held = app.warehouse.clone();
-    let holder = tokio::spawn(async move {
-        held.read(|_| {
-            std::thread::sleep(Duration::from_millis(2500));
-            Ok(())
-        })
-        .await
-    });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let holder = hold_the_query_slot(&app, Duration::from_millis(2500)).await;
     let (status, body) = app.get_json("/v1/weeks").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["code"], "timeout", "{body}");
