@@ -45,6 +45,10 @@ if [ ! -x "$VENV/bin/datasette" ]; then
     "$VENV/bin/pip" install -q 'datasette>=0.65,<0.66'
 fi
 
+# Clones sharing a CARGO_TARGET_DIR build to the same file names, and cargo judges freshness by
+# modification times, so it can take another clone's newer build for this one's: touching the
+# sources makes it build them from here, and the copies below keep them.
+touch src/lib.rs src/main.rs examples/*.rs
 cargo build --release --locked --bin netflix-analytics --example bench_prepare --example sql_floor --example ceiling
 WORK="$(mktemp -d)"
 PIDS=()
@@ -53,7 +57,6 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-# Copied at once: another clone sharing CARGO_TARGET_DIR may overwrite these paths with its build.
 mkdir "$WORK/bin"
 cp "$CARGO_TARGET_DIR/release/netflix-analytics" "$WORK/bin/"
 for example in bench_prepare sql_floor ceiling; do cp "$CARGO_TARGET_DIR/release/examples/$example" "$WORK/bin/"; done

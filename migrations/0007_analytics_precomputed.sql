@@ -1,12 +1,14 @@
--- What the analytics reads used to compute per request, computed once per refresh instead (reads are
--- many, refreshes rare). Each Top 10 fact row carries its title's name (and, for countries, kind),
--- so reads need no join to mart.titles; whether it is the title's first row of its week on any list
--- of the region and on its own list, so weeks are counted without count(DISTINCT week); and its
--- list as one bit, so a title's lists are OR-ed instead of string_agg(DISTINCT ...). The rows of
--- mart.category_sets turn OR-ed bits back into the list names. mart.analytics_ranges holds the
--- default periods (the weeks the facts span, the videos' days of publication) in one row, so a
--- request resolves them without scanning the facts; an index on mart.titles makes a title's lookup
--- by id a point read.
+-- What the analytics reads used to compute per request, computed once per refresh instead (reads
+-- are many, refreshes rare):
+-- - each Top 10 fact row carries its title's name (and, for countries, kind), and each video its
+--   title's name, so reads need no join to mart.titles;
+-- - whether the row is its title's first of the week on any list of the region (first_of_week) and
+--   on its own list (first_of_list_week), so weeks are counted without count(DISTINCT week);
+-- - its list as one bit, so a title's lists are OR-ed instead of string_agg(DISTINCT ...);
+--   mart.category_sets turns OR-ed bits back into the list names;
+-- - mart.analytics_ranges holds the default periods (the weeks of the facts, the days of the
+--   videos) in one row, so a request resolves them without scanning the facts;
+-- - an index on mart.titles makes a title's lookup by id a point read.
 --
 -- analytics_marts_rebuild.sql fills them with every refresh; the statements after the ALTERs
 -- rebuild the facts a warehouse already holds the same way, from stage and the title identity.
@@ -21,6 +23,8 @@ ALTER TABLE mart.country_title_weeks ADD COLUMN kind VARCHAR;
 ALTER TABLE mart.country_title_weeks ADD COLUMN first_of_week BOOLEAN;
 ALTER TABLE mart.country_title_weeks ADD COLUMN first_of_list_week BOOLEAN;
 ALTER TABLE mart.country_title_weeks ADD COLUMN category_bit INTEGER;
+
+ALTER TABLE mart.videos ADD COLUMN title_name VARCHAR;
 
 -- list: `global` or `countries`; mask: a non-empty set of that list's category bits; categories:
 -- their names in order, comma-separated, as the endpoints show them.
@@ -66,6 +70,8 @@ JOIN mart.top10_title_map m
   ON m.show_title = c.show_title AND m.kind = CASE WHEN c.category = 'Films' THEN 'film' ELSE 'series' END
 LEFT JOIN mart.titles t ON t.title_id = m.title_id
 ORDER BY c.country_iso2, c.week, c.category, c.weekly_rank;
+
+UPDATE mart.videos SET title_name = t.name FROM mart.titles t WHERE t.title_id = mart.videos.title_id;
 
 INSERT INTO mart.category_sets
 WITH bits AS (

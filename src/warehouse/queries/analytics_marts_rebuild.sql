@@ -1,6 +1,7 @@
 -- The analytics facts, from stage and the title identity just rebuilt. Each Top 10 row also gets
 -- its title's name, whether it is the title's first row of its week (on any list of the region, and
--- on its own list) and its list as a bit: what the reads would otherwise compute per request.
+-- on its own list) and its list as a bit, and each video its title's name: what the reads would
+-- otherwise compute per request.
 DELETE FROM mart.global_title_weeks;
 INSERT INTO mart.global_title_weeks
 SELECT g.week, g.category, g.weekly_rank, m.title_id, g.show_title, g.season_title, m.kind,
@@ -30,9 +31,10 @@ ORDER BY c.country_iso2, c.week, c.category, c.weekly_rank;
 DELETE FROM mart.videos;
 INSERT INTO mart.videos
 SELECT v.video_id, m.title_id, v.title, v.published_at, v.duration_seconds, c.title,
-       s.view_count, s.like_count, s.comment_count, s.captured_on
+       s.view_count, s.like_count, s.comment_count, s.captured_on, t.name
 FROM stage.youtube_videos v
 LEFT JOIN mart.title_matches m ON m.source = 'youtube' AND m.source_key = v.video_id
+LEFT JOIN mart.titles t ON t.title_id = m.title_id
 LEFT JOIN stage.youtube_categories c ON c.category_id = v.category_id
 LEFT JOIN (
     SELECT * FROM stage.youtube_video_stats
