@@ -56,6 +56,12 @@ pub struct Config {
     pub cache_max_bytes: u64,
     /// `NA_CACHE_MAX_AGE_SECS`: `Cache-Control: max-age` of query responses.
     pub cache_max_age: Duration,
+    /// `NA_MAX_ROWS`: the most rows a query endpoint returns for `limit=all`; a longer answer is
+    /// refused with `answer_too_large`, to be read in pages.
+    pub max_rows: u32,
+    /// `NA_CORS_ALLOWED_ORIGINS`: browser origins (`https://dash.example.com`, exact, comma-separated)
+    /// allowed to read the API cross-origin; empty (the default) allows none.
+    pub cors_allowed_origins: Vec<String>,
     /// `NA_HTTP_MAX_RETRIES`: attempts after the first for a throttled or failing API request.
     pub max_retries: u32,
     /// `NA_HTTP_RETRY_BASE_MS`: the first backoff; it doubles with each retry, with jitter.
@@ -154,6 +160,8 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_DEMO", Some("false")),
     ("NA_CACHE_MAX_BYTES", Some("67108864")),
     ("NA_CACHE_MAX_AGE_SECS", Some("60")),
+    ("NA_MAX_ROWS", Some("100000")),
+    ("NA_CORS_ALLOWED_ORIGINS", Some("")),
     ("NA_HTTP_MAX_RETRIES", Some("5")),
     ("NA_HTTP_RETRY_BASE_MS", Some("1000")),
     ("NA_BACKUP_DIR", Some("./data/backups")),
@@ -241,6 +249,8 @@ impl Config {
                 0,
                 31_536_000,
             )? as u64),
+            max_rows: parse_count_from("NA_MAX_ROWS", get("NA_MAX_ROWS"), 1, 10_000_000)? as u32,
+            cors_allowed_origins: parse_origins(get("NA_CORS_ALLOWED_ORIGINS"))?,
             max_retries: parse_count_from("NA_HTTP_MAX_RETRIES", get("NA_HTTP_MAX_RETRIES"), 0, 20)? as u32,
             retry_base: Duration::from_millis(parse_count_from(
                 "NA_HTTP_RETRY_BASE_MS",
@@ -489,6 +499,28 @@ fn parse_schedule(get: &dyn Fn(&'static str) -> Option<String>) -> Result<Schedu
     })
 }
 
+/// Exact origins, as a browser sends them in `Origin`: scheme, host and port if not the default, no
+/// path. A typo would otherwise silently allow nothing.
+fn parse_origins(raw: Option<String>) -> Result<Vec<String>, ConfigError> {
+    let raw = raw.unwrap_or_default();
+    let invalid = || ConfigError::Invalid {
+        name: "NA_CORS_ALLOWED_ORIGINS",
+        got: raw.clone(),
+        accepted: "expected comma-separated origins such as https://dash.example.com,http://localhost:3000 \
+                   (scheme and host, no path), or empty for none",
+    };
+    let mut origins = Vec::new();
+    for text in raw.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let url = Url::parse(text).map_err(|_| invalid())?;
+        let origin = url.origin().ascii_serialization();
+        if !matches!(url.scheme(), "http" | "https") || origin != text.trim_end_matches('/') {
+            return Err(invalid());
+        }
+        origins.push(origin);
+    }
+    Ok(origins)
+}
+
 fn parse_token(raw: Option<String>) -> Result<Option<SecretString>, ConfigError> {
     match raw {
         None => Ok(None),
@@ -524,6 +556,30 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Text);
         assert!(config.admin_token.is_none());
         assert!(!config.demo);
+    }
+
+    #[test]
+    fn whole_answers_are_capped_at_a_hundred_thousand_rows_unless_configured() {
+        assert_eq!(Config::defaults().max_rows, 100_000);
+        assert_eq!(config(&[("NA_MAX_ROWS", "500")]).unwrap().max_rows, 500);
+        for bad in ["0", "all", "10000001"] {
+            let err = config(&[("NA_MAX_ROWS", bad)]).unwrap_err();
+            assert!(err.to_string().contains("NA_MAX_ROWS"), "{err}");
+        }
+    }
+
+    #[test]
+    fn cors_is_off_by_default_and_takes_exact_origins_only() {
+        assert!(Config::defaults().cors_allowed_origins.is_empty());
+        let origins = "https://dash.example.com, http://localhost:3000";
+        assert_eq!(
+            config(&[("NA_CORS_ALLOWED_ORIGINS", origins)]).unwrap().cors_allowed_origins,
+            ["https://dash.example.com", "http://localhost:3000"]
+        );
+        for bad in ["dash.example.com", "https://dash.example.com/app", "*", "ftp://x.example"] {
+            let err = config(&[("NA_CORS_ALLOWED_ORIGINS", bad)]).unwrap_err();
+            assert!(err.to_string().contains("NA_CORS_ALLOWED_ORIGINS"), "{bad}: {err}");
+        }
     }
 
     #[test]

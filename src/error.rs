@@ -15,6 +15,12 @@ pub enum Error {
     UnknownCategory { got: String, list: &'static str, accepted: String },
     #[error("missing or invalid bearer token")]
     Unauthorized,
+    #[error(
+        "the answer has {rows} rows, more than the {max_rows} that limit=all returns at once (NA_MAX_ROWS); \
+         read it in pages with limit and offset (the Link header and meta.next point to the next page), \
+         or narrow the question"
+    )]
+    AnswerTooLarge { rows: u64, max_rows: u32 },
 
     // Something the client asked for that the warehouse does not hold.
     #[error("no Top 10 lists for country {code}; countries with data: {accepted}")]
@@ -122,6 +128,7 @@ impl Error {
             Error::InvalidParameter { .. } => "invalid_parameter",
             Error::UnknownCategory { .. } => "unknown_category",
             Error::Unauthorized => "unauthorized",
+            Error::AnswerTooLarge { .. } => "answer_too_large",
             Error::UnknownCountry { .. } => "unknown_country",
             Error::WeekNotFound { .. } => "week_not_found",
             Error::NoData { .. } => "no_data",

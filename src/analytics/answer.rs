@@ -37,6 +37,9 @@ pub trait Question: Debug + Send + 'static {
 pub struct Page {
     pub limit: u32,
     pub offset: u64,
+    /// Asked for every row (`limit=all`): `limit` is then the service's cap, and an answer with
+    /// more rows than that is refused rather than cut short.
+    pub whole: bool,
 }
 
 impl Page {

@@ -42,9 +42,9 @@ pub struct TopTitlesParams {
     category: Option<String>,
     /// `hours` (default for global), `views`, `weeks` (default for countries) or `best_rank`.
     order: Option<String>,
-    /// Page size, 1 to 1000; default 20.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -62,7 +62,7 @@ pub struct TopTitlesParams {
     responses(
         (status = 200, description = "A page of titles", content((Envelope<TopTitleRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "A malformed or out-of-range parameter", body = ErrorBody),
+        (status = 400, description = "A malformed or out-of-range parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
         (status = 404, description = "No lists for that country, or none at all", body = ErrorBody),
     )
 )]
@@ -80,7 +80,7 @@ pub async fn top_titles(
         category: params::category(p.category.as_deref(), params::list_of(region))?,
         order: params::choice("order", p.order.as_deref(), TitleOrder::parse, TitleOrder::ACCEPTED)?
             .unwrap_or(default_order),
-        page: params::page(p.limit, p.offset, PageSize::LIST)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, "/v1/analytics/top-titles".into(), question).await)
 }
@@ -98,9 +98,9 @@ pub struct TrajectoryParams {
     /// Last week, a Sunday; default the latest week held.
     #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
-    /// Page size, 1 to 1000; default 1000 (a title's whole run).
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` (the whole answer, at most `NA_MAX_ROWS` rows); default 1000 (a whole run).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -117,7 +117,7 @@ pub struct TrajectoryParams {
     responses(
         (status = 200, description = "The title's weeks, oldest first", content((Envelope<TrajectoryRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 400, description = "A malformed parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
         (status = 404, description = "No such title or country", body = ErrorBody),
     )
 )]
@@ -132,7 +132,7 @@ pub async fn trajectory(
         title_id: id,
         region: params::region(p.region.as_deref())?,
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        page: params::page(p.limit, p.offset, PageSize::WHOLE)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, format!("/v1/titles/{id}/trajectory"), question).await)
 }
@@ -149,9 +149,9 @@ pub struct EngagementParams {
     to: Option<String>,
     /// A global category (`tv-english`, …); all four when absent.
     category: Option<String>,
-    /// Page size, 1 to 1000; default 20.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -173,7 +173,7 @@ pub struct EngagementParams {
     responses(
         (status = 200, description = "A page of titles, and the correlations", content((Envelope<EngagementRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 400, description = "A malformed parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
         (status = 404, description = "No Top 10 lists yet", body = ErrorBody),
     )
 )]
@@ -186,7 +186,7 @@ pub async fn engagement_vs_rank(
     let question = EngagementVsRank {
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
         category: params::category(p.category.as_deref(), List::Global)?,
-        page: params::page(p.limit, p.offset, PageSize::LIST)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, "/v1/analytics/engagement-vs-rank".into(), question).await)
 }
@@ -204,9 +204,9 @@ pub struct GenreParams {
     /// Last week, a Sunday; default the latest week held.
     #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
-    /// Page size, 1 to 1000; default 1000.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 1000.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -226,7 +226,7 @@ pub struct GenreParams {
     responses(
         (status = 200, description = "Genres, most title-weeks first", content((Envelope<GenreRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 400, description = "A malformed parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
         (status = 404, description = "No lists for that country, or none at all", body = ErrorBody),
     )
 )]
@@ -239,7 +239,7 @@ pub async fn genre_performance(
     let question = GenrePerformance {
         region: params::region(p.region.as_deref())?,
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        page: params::page(p.limit, p.offset, PageSize::WHOLE)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, "/v1/analytics/genre-performance".into(), question).await)
 }
@@ -254,9 +254,9 @@ pub struct PeriodParams {
     /// Last week, a Sunday; default the latest week held.
     #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
-    /// Page size, 1 to 1000; default 1000.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 1000.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -274,7 +274,7 @@ pub struct PeriodParams {
     responses(
         (status = 200, description = "Countries by code", content((Envelope<RegionalPreferenceRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 400, description = "A malformed parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
         (status = 404, description = "No Top 10 lists yet", body = ErrorBody),
     )
 )]
@@ -286,7 +286,7 @@ pub async fn regional_preferences(
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
     let question = RegionalPreferences {
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        page: params::page(p.limit, p.offset, PageSize::WHOLE)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, "/v1/analytics/regional-preferences".into(), question).await)
 }
@@ -301,9 +301,9 @@ pub struct PairsParams {
     /// Last week, a Sunday; default the latest week held.
     #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
-    /// Page size, 1 to 10000; default 10000.
-    #[param(minimum = 1, maximum = 10000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 10000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 10000.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -322,7 +322,7 @@ pub struct PairsParams {
     responses(
         (status = 200, description = "A page of country pairs", content((Envelope<SimilarityRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 400, description = "A malformed parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
         (status = 404, description = "No Top 10 lists yet", body = ErrorBody),
     )
 )]
@@ -334,7 +334,7 @@ pub async fn regional_similarity(
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
     let question = RegionalSimilarity {
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        page: params::page(p.limit, p.offset, PageSize::PAIRS)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::PAIRS, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, "/v1/analytics/regional-similarity".into(), question).await)
 }
@@ -351,9 +351,9 @@ pub struct ViewershipParams {
     to: Option<String>,
     /// `total` (default: one row per category) or `week` (one row per week and category).
     interval: Option<String>,
-    /// Page size, 1 to 1000; default 1000.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 1000.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -372,7 +372,7 @@ pub struct ViewershipParams {
         (status = 200, description = "`interval=total` rows are CategoryViewershipRow; `interval=week` rows are CategoryWeekRow",
             content((Envelope<CategoryViewershipRow> = "application/json"), (Envelope<CategoryWeekRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 400, description = "A malformed parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
         (status = 404, description = "No Top 10 lists yet", body = ErrorBody),
     )
 )]
@@ -383,7 +383,7 @@ pub async fn category_viewership(
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
     let range = params::week_range(p.from.as_deref(), p.to.as_deref())?;
-    let page = params::page(p.limit, p.offset, PageSize::WHOLE)?;
+    let page = params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?;
     let path = "/v1/analytics/category-viewership".to_owned();
     Ok(match p.interval.as_deref().map(str::trim) {
         None | Some("total") => answer(&state, &headers, format, path, CategoryViewership { range, page }).await,
@@ -479,9 +479,9 @@ pub struct TopEngagementParams {
     to: Option<String>,
     /// `views` (default), `likes`, `comments` or `engagement_rate`.
     metric: Option<String>,
-    /// Page size, 1 to 1000; default 20.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -498,7 +498,7 @@ pub struct TopEngagementParams {
     responses(
         (status = 200, description = "A page of titles", content((Envelope<EngagementTitleRow> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 400, description = "A malformed parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
         (status = 404, description = "No videos yet", body = ErrorBody),
     )
 )]
@@ -512,7 +512,7 @@ pub async fn youtube_top_engagement(
         days: params::day_range(p.from.as_deref(), p.to.as_deref())?,
         metric: params::choice("metric", p.metric.as_deref(), EngagementMetric::parse, EngagementMetric::ACCEPTED)?
             .unwrap_or(EngagementMetric::Views),
-        page: params::page(p.limit, p.offset, PageSize::LIST)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, "/v1/analytics/youtube/top-engagement".into(), question).await)
 }

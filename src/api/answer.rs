@@ -10,8 +10,14 @@ use super::cache::CacheKey;
 use super::format::{self, Format, Meta};
 use super::state::AppState;
 use crate::analytics::{Answer, Page, Question};
+use crate::error::{Error, Result};
 
 /// Answers `question`, asked at `path` (the canonical path of the resource, used in links).
+///
+/// A whole answer as CSV (`limit=all&format=csv`, up to `NA_MAX_ROWS` rows) is streamed and not
+/// cached: stored, it could crowd every other answer out of the cache. Its ETag is the same function
+/// of the question and the data version, so a client holding it still gets a `304` without the
+/// warehouse being asked.
 pub async fn answer<Q: Question>(
     state: &AppState,
     headers: &HeaderMap,
@@ -21,16 +27,30 @@ pub async fn answer<Q: Question>(
 ) -> Response {
     let version = state.warehouse().data_version();
     let key = CacheKey::new(Q::NAME, format!("{path}|{question:?}"), format, version);
+    let streamed = format == Format::Csv && question.page().is_some_and(|page| page.whole);
     let warehouse = state.warehouse().clone();
+    let asked = async move {
+        let page = question.page();
+        let link_params = question.link_params();
+        let (answer, data_version) = warehouse.read(move |db| Ok((question.ask(db)?, db.data_version()))).await?;
+        let suffix = answer.about.file_suffix.clone();
+        let filename = suffix.map_or_else(|| Q::NAME.to_owned(), |s| format!("{}-{s}", Q::NAME));
+        let (rows, meta) = meta(answer, data_version, &path, page, link_params)?;
+        Ok::<_, Error>((filename, rows, meta))
+    };
+    if streamed {
+        return state
+            .cache()
+            .serve_uncached(key, headers, async move {
+                let (filename, rows, _) = asked.await?;
+                format::csv_response(&filename, rows)
+            })
+            .await;
+    }
     state
         .cache()
         .serve(key, headers, async move {
-            let page = question.page();
-            let link_params = question.link_params();
-            let (answer, data_version) = warehouse.read(move |db| Ok((question.ask(db)?, db.data_version()))).await?;
-            let suffix = answer.about.file_suffix.clone();
-            let filename = suffix.map_or_else(|| Q::NAME.to_owned(), |s| format!("{}-{s}", Q::NAME));
-            let (rows, meta) = meta(answer, data_version, &path, page, link_params);
+            let (filename, rows, meta) = asked.await?;
             format::render(format, &filename, rows, meta)
         })
         .await
@@ -45,7 +65,7 @@ fn meta<R>(
     path: &str,
     page: Option<Page>,
     link_params: Vec<(&'static str, String)>,
-) -> (Vec<R>, Meta) {
+) -> Result<(Vec<R>, Meta)> {
     let Answer { rows, about } = answer;
     let mut meta = Meta::new(rows.len(), about.weeks, data_version);
     meta.category = about.category;
@@ -61,12 +81,17 @@ fn meta<R>(
         meta.to = Some(to);
     }
     if let Some(page) = page {
+        // The warehouse was asked for at most `limit` rows; the total says whether that was all.
+        let total = about.total.unwrap_or(0);
+        if page.whole && total > page.offset + rows.len() as u64 {
+            return Err(Error::AnswerTooLarge { rows: total - page.offset, max_rows: page.limit });
+        }
         meta.limit = Some(page.limit);
         meta.offset = Some(page.offset);
         query.extend(link_params);
-        meta.next = next_page(path, page, &query, rows.len(), about.total.unwrap_or(0));
+        meta.next = next_page(path, page, &query, rows.len(), total);
     }
-    (rows, meta)
+    Ok((rows, meta))
 }
 
 /// The next page's URL, when there is one.
@@ -90,7 +115,7 @@ mod tests {
 
     #[test]
     fn the_next_link_repeats_the_question_and_stops_at_the_end() {
-        let page = Page { limit: 2, offset: 4 };
+        let page = Page { limit: 2, offset: 4, whole: false };
         let params = [("from", "2024-01-07".to_owned()), ("category", "tv-english".to_owned())];
         assert_eq!(
             next_page("/v1/x", page, &params, 2, 10).as_deref(),

@@ -141,13 +141,7 @@ impl ResponseCache {
                 return self.respond(&stored, key.version, true);
             }
         }
-        // Only a successful answer carries this tag, so a client holding it was sent a 200 for
-        // this very key: it is still current without asking the warehouse.
-        if conditional && tag_listed(request, &key.etag()) {
-            self.metrics.cache_not_modified();
-            let tag = HeaderValue::from_str(&key.etag()).ok();
-            let mut response = StatusCode::NOT_MODIFIED.into_response();
-            self.describe(&mut response, tag.as_ref(), key.version);
+        if let Some(response) = self.current_by_tag(&key, request) {
             return response;
         }
         let version = key.version;
@@ -166,6 +160,41 @@ impl ResponseCache {
             }
             Err(err) => super::error::respond(&err),
         }
+    }
+
+    /// Answers a request whose response is not stored (a streamed body can be sent only once):
+    /// `304` when the client's tag names the key, else the response `render` produces, described
+    /// like a stored one.
+    pub async fn serve_uncached<F>(&self, key: CacheKey, request: &HeaderMap, render: F) -> Response
+    where
+        F: Future<Output = Result<Response>> + Send,
+    {
+        if let Some(response) = self.current_by_tag(&key, request) {
+            return response;
+        }
+        match render.await {
+            Ok(mut response) => {
+                self.metrics.cache_miss();
+                response.headers_mut().insert("x-cache", HeaderValue::from_static("miss"));
+                let tag = HeaderValue::from_str(&key.etag()).ok();
+                self.describe(&mut response, tag.as_ref(), key.version);
+                response
+            }
+            Err(err) => super::error::respond(&err),
+        }
+    }
+
+    /// Only a successful answer carries the key's tag, so a client holding it was sent a 200 for
+    /// this very key: it is still current without asking the warehouse.
+    fn current_by_tag(&self, key: &CacheKey, request: &HeaderMap) -> Option<Response> {
+        if !tag_listed(request, &key.etag()) {
+            return None;
+        }
+        self.metrics.cache_not_modified();
+        let tag = HeaderValue::from_str(&key.etag()).ok();
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        self.describe(&mut response, tag.as_ref(), key.version);
+        Some(response)
     }
 
     /// Runs `render` for a key not found, once for all who ask at the same time. The flag says
@@ -217,6 +246,9 @@ impl ResponseCache {
             headers.insert(header::ETAG, etag.clone());
             headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         }
+        // Large answers are compressed for clients that accept it (`api::browser`); saying so on
+        // every answer, 304s included, keeps shared caches from serving one encoding to all.
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         headers.insert("x-data-version", HeaderValue::from(version));
     }
 }

@@ -25,7 +25,9 @@ pub struct ErrorBody {
 
 pub fn status_of(err: &Error) -> StatusCode {
     match err {
-        Error::InvalidParameter { .. } | Error::UnknownCategory { .. } => StatusCode::BAD_REQUEST,
+        Error::InvalidParameter { .. } | Error::UnknownCategory { .. } | Error::AnswerTooLarge { .. } => {
+            StatusCode::BAD_REQUEST
+        }
         Error::Unauthorized => StatusCode::UNAUTHORIZED,
         Error::UnknownCountry { .. }
         | Error::WeekNotFound { .. }

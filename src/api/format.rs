@@ -2,8 +2,12 @@
 //! the same field names (taken from the row type's schema, so it exists even when there are no rows)
 //! followed by RFC 4180 records. `?format=` wins over `Accept`.
 
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use futures_util::StreamExt;
 use serde::Serialize;
+use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, Schema};
 
@@ -125,18 +129,98 @@ pub fn render<T: Serialize + ToSchema>(format: Format, filename: &str, rows: Vec
     Ok(rendered)
 }
 
+/// A whole answer as a streamed CSV download (see `csv_stream`).
+pub fn csv_response<T: Serialize + ToSchema + Send + 'static>(filename: &str, rows: Vec<T>) -> Result<Response> {
+    let disposition = header_value(&format!("attachment; filename=\"{filename}.csv\""))?;
+    let mut response = Response::new(csv_stream(rows));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(header::CONTENT_DISPOSITION, disposition);
+    Ok(response)
+}
+
 fn header_value(text: &str) -> Result<HeaderValue> {
     HeaderValue::from_str(text).map_err(|_| Error::Internal(format!("not a valid header value: {text:?}")))
 }
 
 pub fn to_csv<T: Serialize + ToSchema>(rows: &[T]) -> Result<Vec<u8>> {
-    let failed = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
-    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    writer.write_record(columns::<T>()).map_err(failed)?;
+    let columns = columns::<T>();
+    let mut out = csv_header(&columns);
     for row in rows {
-        writer.serialize(row).map_err(failed)?;
+        csv_record(&mut out, &columns, row)?;
     }
-    writer.into_inner().map_err(|e| Error::Internal(format!("writing CSV: {e}")))
+    Ok(out)
+}
+
+/// A CSV body sent as it is written, a chunk at a time, so that a whole answer's text is never in
+/// memory at once: each row is dropped as soon as it is written.
+fn csv_stream<T: Serialize + ToSchema + Send + 'static>(rows: Vec<T>) -> Body {
+    const CHUNK_BYTES: usize = 64 * 1024;
+    let columns = columns::<T>();
+    let header = csv_header(&columns);
+    let chunks = futures_util::stream::unfold(
+        (Some(header), rows.into_iter(), columns),
+        |(mut pending, mut rows, columns)| async move {
+            let mut chunk = pending.take().unwrap_or_default();
+            for row in rows.by_ref() {
+                if let Err(err) = csv_record(&mut chunk, &columns, &row) {
+                    // Headers are gone: ending the body early is the only way left to say it failed.
+                    return Some((
+                        Err(std::io::Error::other(err.to_string())),
+                        (None, Vec::new().into_iter(), columns),
+                    ));
+                }
+                if chunk.len() >= CHUNK_BYTES {
+                    break;
+                }
+            }
+            (!chunk.is_empty()).then(|| (Ok(Bytes::from(chunk)), (None, rows, columns)))
+        },
+    );
+    // Fused: a compressing layer may poll again after the end, which `unfold` alone forbids.
+    Body::from_stream(chunks.fuse())
+}
+
+/// Text always quoted, numbers never, nulls empty. Every RFC 4180 reader takes that, and it is the
+/// `QUOTE_NONNUMERIC` dialect that shillelagh's stock CSV adapter (Superset's way to read a CSV
+/// URL) requires: it reads every unquoted field as a number, so one unquoted word fails the read.
+fn csv_header(columns: &[String]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        quoted(&mut out, column);
+    }
+    out.push(b'\n');
+    out
+}
+
+fn csv_record<T: Serialize>(out: &mut Vec<u8>, columns: &[String], row: &T) -> Result<()> {
+    let failed = |reason: &str| Error::Internal(format!("writing CSV: {reason}"));
+    let Value::Object(fields) = serde_json::to_value(row).map_err(|e| failed(&e.to_string()))? else {
+        return Err(failed("a row is not a record"));
+    };
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match fields.get(column) {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(number)) => out.extend_from_slice(number.to_string().as_bytes()),
+            Some(Value::String(text)) => quoted(out, text),
+            Some(Value::Bool(flag)) => quoted(out, if *flag { "true" } else { "false" }),
+            Some(Value::Array(_) | Value::Object(_)) => return Err(failed(&format!("{column} is not a single value"))),
+        }
+    }
+    out.push(b'\n');
+    Ok(())
+}
+
+fn quoted(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+    out.push(b'"');
 }
 
 /// The row type's field names, in declaration order.

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod analytics;
 mod answer;
 mod auth;
+mod browser;
 pub mod cache;
 pub mod error;
 mod extract;
@@ -47,7 +48,12 @@ use crate::error::Error;
         title = "netflix-analytics",
         description = "Netflix Top 10, catalog and YouTube data from a DuckDB warehouse, as JSON or CSV. \
             Query endpoints answer `application/json` by default and `text/csv` when asked with \
-            `Accept: text/csv` or `?format=csv`. Every error is a JSON body with a stable `code` and a `message`.",
+            `Accept: text/csv` or `?format=csv`. Every error is a JSON body with a stable `code` and a `message`. \
+            Paged query endpoints take `limit=all` for the whole answer, up to the server's `NA_MAX_ROWS` rows \
+            (default 100000); a longer answer is refused with `answer_too_large`, to be read in pages. \
+            Every integer in a JSON answer is below 2^53, so a browser reads it exactly: the largest, the \
+            sum of all global hours viewed since 2021, is about 1.9e11. Responses above 1 KiB are compressed \
+            (gzip or br) when the client accepts it; a compressed response carries the weak form of the ETag.",
         license(name = "MIT")
     ),
     modifiers(&AdminTokenScheme),
@@ -140,11 +146,21 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             limits::time_limit(request, next, request_timeout)
         }));
-    api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
+    let router = api
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(layers)
-        .with_state(state)
+        // Around everything else, so every response can be compressed and a page can read the
+        // load-shedding and time-limit errors too; these change the body type the layers inside
+        // expect.
+        .layer(browser::compression())
+        .layer(middleware::map_response(browser::weaken_etag_when_encoded));
+    match browser::cors(&config.cors_allowed_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+    .with_state(state)
 }
 
 async fn route_not_found(method: Method, uri: Uri) -> Error {

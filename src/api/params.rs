@@ -53,7 +53,26 @@ pub fn page(limit: Option<u32>, offset: Option<u64>, size: PageSize) -> Result<P
     if offset > Page::MAX_OFFSET {
         return Err(Error::invalid("offset", format!("{offset} is out of range; accepted: 0 to {}", Page::MAX_OFFSET)));
     }
-    Ok(Page { limit, offset })
+    Ok(Page { limit, offset, whole: false })
+}
+
+/// `limit` and `offset` of a query endpoint, where `limit=all` asks for the whole answer: the
+/// warehouse is asked for at most `max_rows` (`NA_MAX_ROWS`) rows, and an answer with more is
+/// refused (see `api::answer`) rather than cut short.
+pub fn page_or_all(limit: Option<&str>, offset: Option<u64>, size: PageSize, max_rows: u32) -> Result<Page> {
+    match limit.map(str::trim) {
+        Some(text) if text.eq_ignore_ascii_case("all") => {
+            let page = page(None, offset, size)?;
+            Ok(Page { limit: max_rows, offset: page.offset, whole: true })
+        }
+        Some(text) => {
+            let limit = text.parse::<u32>().map_err(|_| {
+                Error::invalid("limit", format!("{text:?} is not accepted; accepted: 1 to {}, or all", size.max))
+            })?;
+            page(Some(limit), offset, size)
+        }
+        None => page(None, offset, size),
+    }
 }
 
 /// `from` and `to`, Sundays, `from` not after `to`.

@@ -3,7 +3,7 @@
 //! types of `category-viewership`. The spec then states the constraints the parsers enforce.
 
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::{OpenApi, Ref, RefOr};
 
 use crate::analytics::insights::{EngagementMetric, TitleOrder};
@@ -48,6 +48,15 @@ fn constrain(path: &str, operation: &mut Operation) {
         if let Some(values) = accepted(path, &parameter.name) {
             let schema = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build();
             parameter.schema = Some(RefOr::T(Schema::Object(schema)));
+        }
+        // Every paged endpoint but the runs list answers through `api::answer`, which takes
+        // `limit=all` besides the page size the handler declares.
+        if parameter.name == "limit"
+            && path != "/v1/ingest/runs"
+            && let Some(page_size) = parameter.schema.take()
+        {
+            let all = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["all"]));
+            parameter.schema = Some(OneOfBuilder::new().item(page_size).item(all).into());
         }
     }
 }

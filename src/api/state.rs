@@ -29,6 +29,7 @@ struct Inner {
     cache: ResponseCache,
     metrics: Arc<Metrics>,
     triggers: TriggerLimiter,
+    max_rows: u32,
 }
 
 impl AppState {
@@ -44,6 +45,7 @@ impl AppState {
                 cache: ResponseCache::new(config.cache_max_bytes, config.cache_max_age, metrics.clone()),
                 metrics,
                 triggers: TriggerLimiter::new(config.trigger_rate_per_minute),
+                max_rows: config.max_rows,
             }),
         }
     }
@@ -66,6 +68,11 @@ impl AppState {
 
     pub fn triggers(&self) -> &TriggerLimiter {
         &self.inner.triggers
+    }
+
+    /// The most rows `limit=all` returns (`NA_MAX_ROWS`).
+    pub fn max_rows(&self) -> u32 {
+        self.inner.max_rows
     }
 
     /// The default first year of a catalog backfill (`NA_CATALOG_BACKFILL_FROM`).

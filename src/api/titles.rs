@@ -31,9 +31,9 @@ pub struct TitlesParams {
     q: Option<String>,
     /// `film` or `series`.
     kind: Option<String>,
-    /// Page size, 1 to 1000; default 20.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Titles to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -51,7 +51,7 @@ pub struct TitlesParams {
         (status = 200, description = "A page of titles; `meta.next` and the `Link` header point to the next page",
             content((Envelope<TitleSummary> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "Unknown kind, format or parameter, or a limit out of range", body = ErrorBody),
+        (status = 400, description = "Unknown kind, format or parameter, or a limit out of range, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
     )
 )]
 pub async fn search_titles(
@@ -72,7 +72,7 @@ pub async fn search_titles(
         query,
         asked,
         kind: params::choice("kind", p.kind.as_deref(), TitleKind::parse, TitleKind::ACCEPTED)?,
-        page: params::page(p.limit, p.offset, PageSize::LIST)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, "/v1/titles".into(), question).await)
 }
@@ -108,9 +108,9 @@ pub async fn get_title(State(state): State<AppState>, Path(id): Path<i64>) -> Re
 pub struct UnmatchedParams {
     /// `top10` or `youtube`; both when absent. (Catalog shows anchor titles, so they always match.)
     source: Option<String>,
-    /// Page size, 1 to 1000; default 20.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for the whole answer (at most `NA_MAX_ROWS` rows); default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -129,7 +129,7 @@ pub struct UnmatchedParams {
         (status = 200, description = "A page of unmatched entities",
             content((Envelope<UnmatchedEntity> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "Unknown source, format or parameter", body = ErrorBody),
+        (status = 400, description = "Unknown source, format or parameter, or an answer longer than `NA_MAX_ROWS` asked whole (`answer_too_large`)", body = ErrorBody),
     )
 )]
 pub async fn list_unmatched(
@@ -140,7 +140,7 @@ pub async fn list_unmatched(
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
     let question = Unmatched {
         source: params::choice("source", p.source.as_deref(), UnmatchedSource::parse, UnmatchedSource::ACCEPTED)?,
-        page: params::page(p.limit, p.offset, PageSize::LIST)?,
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
     };
     Ok(answer(&state, &headers, format, "/v1/quality/unmatched".into(), question).await)
 }

@@ -9,6 +9,7 @@ mod backups;
 mod catalog_feed;
 mod cli;
 mod consistency;
+mod consumers;
 mod faults;
 mod fixtures;
 mod hardening;
