@@ -398,3 +398,37 @@ async fn analytics_on_the_real_files_agree_with_the_files() {
     assert!((pair["jaccard"].as_f64().unwrap() - jaccard).abs() < 0.01, "{pair} vs {jaccard}");
     assert_eq!(body["meta"]["total"], 94 * 93, "every ordered pair of the 94 countries listed then");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_url_clients_read_the_real_answers_whole() {
+    let Some(dir) = shared_top10() else { return };
+    let base = url::Url::from_directory_path(&dir).unwrap();
+    let app = spawn_app(base.as_str()).await;
+    app.ingest_ok("top10").await;
+    let global = rows(&read(&dir, "all-weeks-global.tsv"));
+
+    // One row per week and category of the global file: more than the largest page.
+    let pairs: BTreeSet<(&str, &str)> = global.iter().map(|r| (r["week"].as_str(), r["category"].as_str())).collect();
+    assert!(pairs.len() > 1000, "{}", pairs.len());
+    let (status, body) = app.get_json("/v1/analytics/category-viewership?interval=week&limit=all").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let served: BTreeSet<(&str, &str)> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["week"].as_str().unwrap(), r["category"].as_str().unwrap()))
+        .collect();
+    assert_eq!(served, pairs);
+    assert_eq!(body["meta"]["rows"], pairs.len());
+
+    // Thousands of titles, whole, as JSON and as streamed CSV with the same rows.
+    let (_, json) = app.get_json("/v1/analytics/top-titles?limit=all").await;
+    let titles = json["data"].as_array().unwrap();
+    assert!(titles.len() > 1000, "{}", titles.len());
+    assert_eq!(json["meta"]["total"], titles.len());
+    let (status, _, csv) = app.get_csv("/v1/analytics/top-titles?limit=all").await;
+    assert_eq!(status, StatusCode::OK);
+    let csv_titles: Vec<&str> = csv.iter().map(|r| r["title"].as_str()).collect();
+    let json_titles: Vec<&str> = titles.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert_eq!(csv_titles, json_titles);
+}
