@@ -6,6 +6,8 @@ pub mod analytics;
 mod answer;
 mod auth;
 pub mod cache;
+mod chart;
+mod dashboard;
 pub mod error;
 mod extract;
 pub mod format;
@@ -25,6 +27,7 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, Method, Uri};
 use axum::middleware::{self, Next};
+use axum::routing::get;
 use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -47,7 +50,8 @@ use crate::error::Error;
         title = "netflix-analytics",
         description = "Netflix Top 10, catalog and YouTube data from a DuckDB warehouse, as JSON or CSV. \
             Query endpoints answer `application/json` by default and `text/csv` when asked with \
-            `Accept: text/csv` or `?format=csv`. Every error is a JSON body with a stable `code` and a `message`.",
+            `Accept: text/csv` or `?format=csv`; the analytics endpoints also draw their answer as an SVG chart \
+            (`image/svg+xml`, `?format=svg`). Every error is a JSON body with a stable `code` and a `message`.",
         license(name = "MIT")
     ),
     modifiers(&AdminTokenScheme),
@@ -141,6 +145,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             limits::time_limit(request, next, request_timeout)
         }));
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
+        .route("/", get(dashboard::page))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(layers)
