@@ -48,7 +48,10 @@ NA_LISTEN="127.0.0.1:$PORT" NA_WAREHOUSE="$WORK/demo.duckdb" NA_SCHEDULE=off \
     "$WORK/netflix-analytics" serve --demo > "$WORK/service.log" 2>&1 &
 PIDS+=($!)
 
-export SUPERSET_CONFIG_PATH="$(pwd)/superset/superset_config.py"
+ROOT="$(pwd)"
+# Superset, and shillelagh's HTTP cache (a SQLite file in the working directory), run in $WORK.
+cd "$WORK"
+export SUPERSET_CONFIG_PATH="$ROOT/superset/superset_config.py"
 export SUPERSET_HOME="$WORK/superset-home"
 export SUPERSET_METADATA_URI="sqlite:///$WORK/superset.db"
 export SUPERSET_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
@@ -65,7 +68,7 @@ superset init
 # Datasets read the whole answer with limit=all; SUPERSET_BUNDLE_LIMIT is for a service without it.
 LIMIT_ARGS=()
 if [ -n "${SUPERSET_BUNDLE_LIMIT:-}" ]; then LIMIT_ARGS=(--limit "$SUPERSET_BUNDLE_LIMIT"); fi
-python3 superset/make_bundle.py "$BASE" "$WORK/bundle.zip" "${LIMIT_ARGS[@]}"
+python3 "$ROOT/superset/make_bundle.py" "$BASE" "$WORK/bundle.zip" "${LIMIT_ARGS[@]}"
 echo "== superset: importing the bundle" >&2
 superset import-dashboards --path "$WORK/bundle.zip" --username admin
 
@@ -92,4 +95,4 @@ wait_until "superset" "curl -fsS http://127.0.0.1:$SUPERSET_PORT/health"
 
 echo "== checking every chart through Superset's REST API" >&2
 SUPERSET_URL="http://127.0.0.1:$SUPERSET_PORT" ADMIN_PASSWORD="$ADMIN_PASSWORD" BASE="$BASE" \
-    "$VENV/bin/python" scripts/superset_dashboard_check.py
+    "$VENV/bin/python" "$ROOT/scripts/superset_dashboard_check.py"
