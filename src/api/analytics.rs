@@ -1,6 +1,6 @@
-//! The analytics endpoints: JSON or CSV, a week range (`from`, `to`, Sundays) where it makes sense,
-//! `limit`/`offset` paging with a `Link` to the next page. Each handler parses its parameters into
-//! a question and answers it through `answer`.
+//! The analytics endpoints: JSON, CSV or an SVG chart, a week range (`from`, `to`, Sundays) where it
+//! makes sense, `limit`/`offset` paging with a `Link` to the next page. Each handler parses its
+//! parameters into a question and answers it through `answer_charted`.
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::answer::answer;
+use super::answer::answer_charted;
 use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::{Envelope, Format};
@@ -48,7 +48,7 @@ pub struct TopTitlesParams {
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -71,7 +71,7 @@ pub async fn top_titles(
     headers: HeaderMap,
     Query(p): Query<TopTitlesParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let region = params::region(p.region.as_deref())?;
     let default_order = if region == Region::Global { TitleOrder::Hours } else { TitleOrder::Weeks };
     let question = TopTitles {
@@ -82,7 +82,7 @@ pub async fn top_titles(
             .unwrap_or(default_order),
         page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
     };
-    Ok(answer(&state, &headers, format, "/v1/analytics/top-titles".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/top-titles".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -104,7 +104,7 @@ pub struct TrajectoryParams {
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -127,14 +127,14 @@ pub async fn trajectory(
     Path(id): Path<i64>,
     Query(p): Query<TrajectoryParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let question = Trajectory {
         title_id: id,
         region: params::region(p.region.as_deref())?,
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
         page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
     };
-    Ok(answer(&state, &headers, format, format!("/v1/titles/{id}/trajectory"), question).await)
+    Ok(answer_charted(&state, &headers, format, format!("/v1/titles/{id}/trajectory"), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -155,7 +155,7 @@ pub struct EngagementParams {
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -182,13 +182,13 @@ pub async fn engagement_vs_rank(
     headers: HeaderMap,
     Query(p): Query<EngagementParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let question = EngagementVsRank {
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
         category: params::category(p.category.as_deref(), List::Global)?,
         page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
     };
-    Ok(answer(&state, &headers, format, "/v1/analytics/engagement-vs-rank".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/engagement-vs-rank".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -210,7 +210,7 @@ pub struct GenreParams {
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -235,13 +235,13 @@ pub async fn genre_performance(
     headers: HeaderMap,
     Query(p): Query<GenreParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let question = GenrePerformance {
         region: params::region(p.region.as_deref())?,
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
         page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
     };
-    Ok(answer(&state, &headers, format, "/v1/analytics/genre-performance".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/genre-performance".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -260,7 +260,7 @@ pub struct PeriodParams {
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -283,12 +283,12 @@ pub async fn regional_preferences(
     headers: HeaderMap,
     Query(p): Query<PeriodParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let question = RegionalPreferences {
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
         page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
     };
-    Ok(answer(&state, &headers, format, "/v1/analytics/regional-preferences".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/regional-preferences".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -307,7 +307,7 @@ pub struct PairsParams {
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -331,12 +331,12 @@ pub async fn regional_similarity(
     headers: HeaderMap,
     Query(p): Query<PairsParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let question = RegionalSimilarity {
         range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
         page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::PAIRS, state.max_rows())?,
     };
-    Ok(answer(&state, &headers, format, "/v1/analytics/regional-similarity".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/regional-similarity".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -357,7 +357,7 @@ pub struct ViewershipParams {
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -381,13 +381,15 @@ pub async fn category_viewership(
     headers: HeaderMap,
     Query(p): Query<ViewershipParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let range = params::week_range(p.from.as_deref(), p.to.as_deref())?;
     let page = params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?;
     let path = "/v1/analytics/category-viewership".to_owned();
     Ok(match p.interval.as_deref().map(str::trim) {
-        None | Some("total") => answer(&state, &headers, format, path, CategoryViewership { range, page }).await,
-        Some("week") => answer(&state, &headers, format, path, CategoryViewershipWeekly { range, page }).await,
+        None | Some("total") => {
+            answer_charted(&state, &headers, format, path, CategoryViewership { range, page }).await
+        }
+        Some("week") => answer_charted(&state, &headers, format, path, CategoryViewershipWeekly { range, page }).await,
         Some(other) => {
             return Err(Error::invalid("interval", format!("{other:?} is not an interval; accepted: total, week")));
         }
@@ -405,7 +407,7 @@ pub async fn category_viewership(
         ("top" = Option<u32>, Query, description = "Without `title`: how many titles, 1 to 50; default 10.", minimum = 1, maximum = 50),
         ("from" = Option<String>, Query, description = "First week, a Sunday; default the first week held.", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
         ("to" = Option<String>, Query, description = "Last week, a Sunday; default the latest week held.", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-        ("format" = Option<String>, Query, description = "`json` (default) or `csv`; wins over the `Accept` header.", pattern = "^(json|csv)$"),
+        ("format" = Option<String>, Query, description = "`json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.", pattern = "^(json|csv|svg)$"),
     ),
     responses(
         (status = 200, description = "Weeks and titles, oldest week first", content((Envelope<WeeklyHoursRow> = "application/json"), (String = "text/csv"))),
@@ -449,10 +451,10 @@ pub async fn weekly_hours(
     if !titles.is_empty() && top.is_some() {
         return Err(Error::invalid("top", "top chooses titles when no title is given; use one or the other"));
     }
-    let format = Format::negotiate(format_param.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(format_param.as_deref(), &headers)?;
     let question =
         WeeklyHours { titles, top: top.unwrap_or(10), range: params::week_range(from.as_deref(), to.as_deref())? };
-    Ok(answer(&state, &headers, format, "/v1/analytics/weekly-hours".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/weekly-hours".into(), question).await)
 }
 
 /// A title by id, or by name (matched as normalised).
@@ -485,7 +487,7 @@ pub struct TopEngagementParams {
     /// Rows to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -507,14 +509,14 @@ pub async fn youtube_top_engagement(
     headers: HeaderMap,
     Query(p): Query<TopEngagementParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let question = YoutubeTopEngagement {
         days: params::day_range(p.from.as_deref(), p.to.as_deref())?,
         metric: params::choice("metric", p.metric.as_deref(), EngagementMetric::parse, EngagementMetric::ACCEPTED)?
             .unwrap_or(EngagementMetric::Views),
         page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
     };
-    Ok(answer(&state, &headers, format, "/v1/analytics/youtube/top-engagement".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/youtube/top-engagement".into(), question).await)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -530,7 +532,7 @@ pub struct DurationParams {
     /// Last day of publication; default the latest video's.
     #[param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     to: Option<String>,
-    /// `json` (default) or `csv`; wins over the `Accept` header.
+    /// `json` (default), `csv` or `svg` (a chart); wins over the `Accept` header.
     format: Option<String>,
 }
 
@@ -553,11 +555,11 @@ pub async fn youtube_duration_histogram(
     headers: HeaderMap,
     Query(p): Query<DurationParams>,
 ) -> Result<Response> {
-    let format = Format::negotiate(p.format.as_deref(), &headers)?;
+    let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
     let bucket_minutes = p.bucket_minutes.unwrap_or(1);
     if !YoutubeDurations::BUCKETS.contains(&bucket_minutes) {
         return Err(Error::invalid("bucket_minutes", format!("{bucket_minutes} is out of range; accepted: 1 to 120")));
     }
     let question = YoutubeDurations { bucket_minutes, days: params::day_range(p.from.as_deref(), p.to.as_deref())? };
-    Ok(answer(&state, &headers, format, "/v1/analytics/youtube/duration-histogram".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/youtube/duration-histogram".into(), question).await)
 }

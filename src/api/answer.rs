@@ -2,11 +2,13 @@
 //! it here; this owns the rest: the data version, the cache key (the question's canonical form),
 //! the cache and the coalescing of concurrent misses, `304`s, the question asked of one warehouse
 //! snapshot on the blocking pool, the paging meta and `Link`, and rendering in the format asked for.
+//! Tables render as JSON or CSV; answers whose rows can be drawn (`chart::Chart`) also as SVG.
 
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::cache::CacheKey;
+use super::cache::{CacheKey, Rendered};
+use super::chart::{self, Chart};
 use super::format::{self, Format, Meta};
 use super::state::AppState;
 use crate::analytics::{Answer, Page, Question};
@@ -24,6 +26,33 @@ pub async fn answer<Q: Question>(
     format: Format,
     path: String,
     question: Q,
+) -> Response {
+    respond(state, headers, format, path, question, format::render::<Q::Row>).await
+}
+
+/// As `answer`, for questions whose answer can also be a chart.
+pub async fn answer_charted<Q: Question>(
+    state: &AppState,
+    headers: &HeaderMap,
+    format: Format,
+    path: String,
+    question: Q,
+) -> Response
+where
+    Q::Row: Chart,
+{
+    respond(state, headers, format, path, question, chart::render::<Q::Row>).await
+}
+
+type Render<R> = fn(Format, &str, Vec<R>, Meta) -> Result<Rendered>;
+
+async fn respond<Q: Question>(
+    state: &AppState,
+    headers: &HeaderMap,
+    format: Format,
+    path: String,
+    question: Q,
+    render: Render<Q::Row>,
 ) -> Response {
     let version = state.warehouse().data_version();
     let key = CacheKey::new(Q::NAME, format!("{path}|{question:?}"), format, version);
@@ -51,7 +80,7 @@ pub async fn answer<Q: Question>(
         .cache()
         .serve(key, headers, async move {
             let (filename, rows, meta) = asked.await?;
-            format::render(format, &filename, rows, meta)
+            render(format, &filename, rows, meta)
         })
         .await
 }

@@ -1,6 +1,7 @@
-//! One row set, two media types. JSON is `{"data": [...], "meta": {...}}`; CSV is a header row with
-//! the same field names (taken from the row type's schema, so it exists even when there are no rows)
-//! followed by RFC 4180 records. `?format=` wins over `Accept`.
+//! One row set, several media types. JSON is `{"data": [...], "meta": {...}}`; CSV is a header row
+//! with the same field names (taken from the row type's schema, so it exists even when there are no
+//! rows) followed by RFC 4180 records; charted answers also draw SVG (`super::chart`). `?format=`
+//! wins over `Accept`.
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -20,35 +21,48 @@ use crate::error::{Error, Result};
 pub enum Format {
     Json,
     Csv,
+    Svg,
 }
 
 impl Format {
     pub const ACCEPTED: &'static str = "json, csv";
+    pub const ACCEPTED_CHARTED: &'static str = "json, csv, svg";
 
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Svg => "svg",
         }
     }
 
+    /// The format of a table: JSON or CSV.
     pub fn negotiate(format: Option<&str>, headers: &HeaderMap) -> Result<Format> {
+        Format::choose(format, headers, false)
+    }
+
+    /// The format of an answer that can also be a chart: JSON, CSV or SVG.
+    pub fn negotiate_charted(format: Option<&str>, headers: &HeaderMap) -> Result<Format> {
+        Format::choose(format, headers, true)
+    }
+
+    fn choose(format: Option<&str>, headers: &HeaderMap, charted: bool) -> Result<Format> {
         if let Some(format) = format {
+            let accepted = if charted { Format::ACCEPTED_CHARTED } else { Format::ACCEPTED };
             return match format.trim().to_ascii_lowercase().as_str() {
                 "json" => Ok(Format::Json),
                 "csv" => Ok(Format::Csv),
-                _ => Err(Error::invalid(
-                    "format",
-                    format!("{format:?} is not supported; accepted: {}", Format::ACCEPTED),
-                )),
+                "svg" if charted => Ok(Format::Svg),
+                _ => Err(Error::invalid("format", format!("{format:?} is not supported; accepted: {accepted}"))),
             };
         }
-        // The first of the two media types the client lists wins; anything else means JSON.
+        // The first of the media types the client lists that we answer wins; anything else means JSON.
         let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
         for media in accept.split(',') {
             match media.split(';').next().unwrap_or("").trim() {
                 "text/csv" => return Ok(Format::Csv),
                 "application/json" => return Ok(Format::Json),
+                "image/svg+xml" if charted => return Ok(Format::Svg),
                 _ => {}
             }
         }
@@ -109,9 +123,10 @@ impl Meta {
     }
 }
 
-/// Writes `rows` in `format`. `filename` (without extension) names the CSV download.
+/// Writes `rows` in `format`. `filename` (without extension) names the CSV download. Tables have no
+/// chart: their handlers never negotiate SVG.
 pub fn render<T: Serialize + ToSchema>(format: Format, filename: &str, rows: Vec<T>, meta: Meta) -> Result<Rendered> {
-    let link = meta.next.as_ref().map(|next| header_value(&format!("<{next}>; rel=\"next\""))).transpose()?;
+    let link = link(&meta)?;
     let (content_type, disposition, body) = match format {
         Format::Json => {
             let body = serde_json::to_vec(&Envelope { data: rows, meta })
@@ -122,6 +137,7 @@ pub fn render<T: Serialize + ToSchema>(format: Format, filename: &str, rows: Vec
             let disposition = header_value(&format!("attachment; filename=\"{filename}.csv\""))?;
             (HeaderValue::from_static("text/csv; charset=utf-8"), Some(disposition), to_csv(&rows)?)
         }
+        Format::Svg => return Err(Error::Internal(format!("{filename} has no chart"))),
     };
     let mut rendered = Rendered::new(StatusCode::OK, content_type, body.into());
     rendered.disposition = disposition;
@@ -137,6 +153,11 @@ pub fn csv_response<T: Serialize + ToSchema + Send + 'static>(filename: &str, ro
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     headers.insert(header::CONTENT_DISPOSITION, disposition);
     Ok(response)
+}
+
+/// The `Link` header to the next page, when there is one.
+pub fn link(meta: &Meta) -> Result<Option<HeaderValue>> {
+    meta.next.as_ref().map(|next| header_value(&format!("<{next}>; rel=\"next\""))).transpose()
 }
 
 fn header_value(text: &str) -> Result<HeaderValue> {

@@ -7,6 +7,8 @@ mod answer;
 mod auth;
 mod browser;
 pub mod cache;
+mod chart;
+mod dashboard;
 pub mod error;
 mod extract;
 pub mod format;
@@ -26,6 +28,7 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, Method, Uri};
 use axum::middleware::{self, Next};
+use axum::routing::get;
 use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -48,7 +51,8 @@ use crate::error::Error;
         title = "netflix-analytics",
         description = "Netflix Top 10, catalog and YouTube data from a DuckDB warehouse, as JSON or CSV. \
             Query endpoints answer `application/json` by default and `text/csv` when asked with \
-            `Accept: text/csv` or `?format=csv`. Every error is a JSON body with a stable `code` and a `message`. \
+            `Accept: text/csv` or `?format=csv`; the analytics endpoints also draw their answer as an SVG chart \
+            (`image/svg+xml`, `?format=svg`). Every error is a JSON body with a stable `code` and a `message`. \
             Paged query endpoints take `limit=all` for the whole answer, up to the server's `NA_MAX_ROWS` rows \
             (default 100000); a longer answer is refused with `answer_too_large`, to be read in pages. \
             Every integer in a JSON answer is below 2^53, so a browser reads it exactly: the largest, the \
@@ -148,6 +152,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         }));
     let router = api
         .merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
+        .route("/", get(dashboard::page))
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(layers)

@@ -1,10 +1,11 @@
 //! Finishing touches on the generated OpenAPI document: the accepted values of the text parameters
 //! that handlers parse themselves (to answer bad input with a message of ours), and the two row
-//! types of `category-viewership`. The spec then states the constraints the parsers enforce.
+//! types of `category-viewership`, and the SVG charts of the analytics endpoints. The spec then states
+//! the constraints the parsers enforce.
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
-use utoipa::openapi::{OpenApi, Ref, RefOr};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
 
 use crate::analytics::insights::{EngagementMetric, TitleOrder};
 use crate::analytics::titles::{TitleKind, UnmatchedSource};
@@ -14,6 +15,9 @@ pub fn finish(spec: &mut OpenApi) {
     for (path, item) in spec.paths.paths.iter_mut() {
         for operation in [item.get.as_mut(), item.post.as_mut()].into_iter().flatten() {
             constrain(path, operation);
+            if charted(path) {
+                add_chart(operation);
+            }
         }
     }
     viewership_rows(spec);
@@ -25,6 +29,7 @@ fn accepted(path: &str, name: &str) -> Option<Vec<&'static str>> {
         lists.iter().flat_map(|l| l.categories()).flat_map(|c| [c.slug(), c.as_str()]).collect()
     };
     Some(match (path, name) {
+        (path, "format") if charted(path) => vec!["json", "csv", "svg"],
         (_, "format") => vec!["json", "csv"],
         ("/v1/top10/countries/{country_iso2}", "category") => categories(&[List::Countries]),
         ("/v1/analytics/top-titles", "category") => categories(&[List::Global, List::Countries]),
@@ -41,6 +46,18 @@ fn accepted(path: &str, name: &str) -> Option<Vec<&'static str>> {
         }
         _ => return None,
     })
+}
+
+/// The endpoints that also answer as a chart (`answer_charted`).
+fn charted(path: &str) -> bool {
+    path.starts_with("/v1/analytics/") || path == "/v1/titles/{id}/trajectory"
+}
+
+fn add_chart(operation: &mut Operation) {
+    let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else { return };
+    let text = ObjectBuilder::new().schema_type(Type::String).build();
+    ok.content.insert("image/svg+xml".to_owned(), ContentBuilder::new().schema(Some(text)).build());
+    ok.description.push_str("; `format=svg` draws it as a chart");
 }
 
 fn constrain(path: &str, operation: &mut Operation) {

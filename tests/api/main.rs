@@ -7,6 +7,7 @@ mod atomicity;
 mod auth;
 mod backups;
 mod catalog_feed;
+mod charts;
 mod cli;
 mod consistency;
 mod consumers;
