@@ -111,6 +111,9 @@ pub struct MatchProvenance {
     pub score: f64,
     /// The normalised name the match was made on.
     pub matched_on: String,
+    /// What else the link rests on, `; `-separated: kind, year against the first chart year,
+    /// runtime listed against runtime charted. Empty for anchors.
+    pub evidence: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -120,12 +123,16 @@ pub struct UnmatchedEntity {
     pub source_key: String,
     pub source_label: String,
     pub normalized: String,
-    /// `no_candidate`, `below_threshold` or `ambiguous`.
+    /// `no_candidate`, `below_threshold`, `ambiguous`, `evidence_conflict` (the name matches but
+    /// runtime or seasons say another work) or `unverified` (only an older work of that name is
+    /// listed, in a catalog older than the title, and nothing confirms it).
     pub reason: String,
     /// The closest title, when there was one.
     pub candidate_title_id: Option<i64>,
     pub candidate_name: Option<String>,
     pub candidate_score: Option<f64>,
+    /// The evidence for and against the closest candidate, `; `-separated.
+    pub evidence: String,
 }
 
 fn summary(row: &Row<'_>) -> duckdb::Result<TitleSummary> {
@@ -296,6 +303,7 @@ fn detail(conn: &Connection, title_id: i64) -> Result<Lookup> {
                 method: row.get(3)?,
                 score: row.get(4)?,
                 matched_on: row.get(5)?,
+                evidence: row.get(6)?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -404,6 +412,7 @@ impl Question for Unmatched {
                     candidate_title_id: row.get(5)?,
                     candidate_name: row.get(6)?,
                     candidate_score: row.get(7)?,
+                    evidence: row.get(8)?,
                 })
             },
         )?;

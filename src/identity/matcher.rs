@@ -1,7 +1,9 @@
 //! Resolving a name to one of a set of targets (catalog shows, or titles), exact first, then by an
 //! alias (the original-language title), then fuzzy. A fuzzy match needs a similarity of at least
-//! `FUZZY_THRESHOLD` and a clear lead over the runner-up; same-name works are told apart by kind and
-//! year, and when that is not enough the name stays unmatched instead of being guessed.
+//! `FUZZY_THRESHOLD` and a clear lead over the runner-up. A name alone does not make a link: the
+//! kind, year, runtime and seasons both sides carry must agree (`weigh`), same-name works are told
+//! apart by them, and when they conflict or do not settle it the name stays unmatched, with the
+//! evidence, instead of being guessed.
 
 use std::collections::HashMap;
 
@@ -20,8 +22,9 @@ const FUZZY_MIN_CHARS: usize = 8;
 /// older than that ("Re/Member" 2022 → "Remember" 2015) were different works.
 const FUZZY_MAX_AGE_YEARS: i32 = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Kind {
+    #[default]
     Film,
     Series,
 }
@@ -67,28 +70,43 @@ impl Method {
 }
 
 /// Something names are resolved to. Names are already normalised.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Target {
     pub name: String,
     pub alias: Option<String>,
     pub kind: Kind,
     pub year: Option<i32>,
+    /// Minutes, for films.
+    pub runtime: Option<i32>,
+    /// Seasons listed, for series.
+    pub seasons: Option<i32>,
 }
 
 /// A name to resolve: normalised candidates (best first), and what constrains the answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Query<'a> {
     pub names: &'a [String],
+    /// Names that can only be a series: a video title's name with a bare season number dropped
+    /// ("Stranger Things 4" → "stranger things"); tried after `names`.
+    pub series_names: &'a [String],
     pub kind: Option<Kind>,
     /// The target cannot have come out after this year (a title cannot chart before its release;
     /// a trailer comes at most a year before it).
     pub latest_year: Option<i32>,
+    /// Runtimes the Top 10 published for the title, in minutes (since 2023-06; several when
+    /// same-name works share a list).
+    pub runtimes: &'a [f64],
+    /// The Top 10 listed it as a limited series: one season.
+    pub limited_series: bool,
+    /// The newest year among all targets. A title first charting two or more years after it
+    /// postdates the catalog, which then cannot hold the new work, only older ones of its name.
+    pub targets_newest_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolution {
-    Matched { target: usize, method: Method, score: f64, matched_on: String },
-    Unmatched { reason: Unmatched, best: Option<(usize, f64)> },
+    Matched { target: usize, method: Method, score: f64, matched_on: String, evidence: Vec<String> },
+    Unmatched { reason: Unmatched, best: Option<(usize, f64)>, evidence: Vec<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +117,11 @@ pub enum Unmatched {
     BelowThreshold,
     /// Several equally good candidates; kind and year did not tell them apart.
     Ambiguous,
+    /// The name matches, but other evidence (runtime, seasons) says it is another work.
+    Conflict,
+    /// The name matches an older work in a catalog that predates the title, and nothing else
+    /// confirms it is the same work.
+    Unverified,
 }
 
 impl Unmatched {
@@ -107,9 +130,19 @@ impl Unmatched {
             Unmatched::NoCandidate => "no_candidate",
             Unmatched::BelowThreshold => "below_threshold",
             Unmatched::Ambiguous => "ambiguous",
+            Unmatched::Conflict => "evidence_conflict",
+            Unmatched::Unverified => "unverified",
         }
     }
 }
+
+/// Minutes two published runtimes may differ by and still be one film. On the real files, the
+/// same film differs by 0–2 minutes between the Top 10 and the Kaggle catalog; different
+/// same-name films by 3 or more ("A Family Affair" 2015/2024, "Rumble" 2016/2022).
+const RUNTIME_TOLERANCE_MINUTES: f64 = 2.0;
+/// How much older than the title's first chart year a work may be before, in a catalog that
+/// predates the title, it needs confirmation.
+const STALE_GAP_YEARS: i32 = 2;
 
 /// Targets indexed for lookups by exact name, alias, and (for fuzzy matching) first character.
 pub struct Index<'t> {
@@ -145,21 +178,69 @@ impl<'t> Index<'t> {
     }
 }
 
+/// What the evidence beyond the name says about one candidate.
+enum Verdict {
+    Agrees(Vec<String>),
+    Conflicts(Unmatched, Vec<String>),
+}
+
 pub fn resolve(index: &Index<'_>, query: &Query<'_>) -> Resolution {
-    for (method, table) in [(Method::Exact, &index.names), (Method::Alias, &index.aliases)] {
-        for name in query.names {
-            let Some(found) = table.get(name.as_str()) else { continue };
-            let fitting: Vec<usize> = found.iter().copied().filter(|&i| fits(&index.targets[i], query)).collect();
-            match pick_by_year(index.targets, &fitting) {
-                Pick::One(target) => {
-                    return Resolution::Matched { target, method, score: 1.0, matched_on: name.clone() };
+    let mut rejected: Option<(usize, Unmatched, Vec<String>)> = None;
+    let series_only = Query { kind: Some(Kind::Series), ..query.clone() };
+    let passes = [
+        (Method::Exact, &index.names, query.names, query),
+        (Method::Alias, &index.aliases, query.names, query),
+        (Method::Exact, &index.names, query.series_names, &series_only),
+        (Method::Alias, &index.aliases, query.series_names, &series_only),
+    ];
+    for (method, table, names, query) in passes {
+        // Every name of the query is tried: when two of them name different works (a clip titled
+        // with an episode and its show), the video is ambiguous rather than the first one's.
+        let mut found: Option<(usize, String, Vec<String>)> = None;
+        for name in names {
+            let Some(candidates) = table.get(name.as_str()) else { continue };
+            let mut agreeing = Vec::new();
+            for &i in candidates.iter().filter(|&&i| fits(&index.targets[i], query)) {
+                match weigh(&index.targets[i], query) {
+                    Verdict::Agrees(evidence) => agreeing.push((i, evidence)),
+                    Verdict::Conflicts(reason, evidence) => {
+                        rejected.get_or_insert((i, reason, evidence));
+                    }
                 }
+            }
+            let fitting: Vec<usize> = agreeing.iter().map(|(i, _)| *i).collect();
+            match pick_by_year(index.targets, &fitting) {
+                Pick::One(target) => match &found {
+                    Some((other, other_name, _)) if *other != target => {
+                        return Resolution::Unmatched {
+                            reason: Unmatched::Ambiguous,
+                            best: Some((*other, 1.0)),
+                            evidence: vec![format!("names two works: {other_name:?} and {name:?}")],
+                        };
+                    }
+                    Some(_) => {}
+                    None => {
+                        let evidence = agreeing.into_iter().find(|(i, _)| *i == target).expect("picked").1;
+                        found = Some((target, name.clone(), evidence));
+                    }
+                },
                 Pick::Tie(first) => {
-                    return Resolution::Unmatched { reason: Unmatched::Ambiguous, best: Some((first, 1.0)) };
+                    return Resolution::Unmatched {
+                        reason: Unmatched::Ambiguous,
+                        best: Some((first, 1.0)),
+                        evidence: vec![format!("several works named {name:?} fit equally")],
+                    };
                 }
                 Pick::None => {}
             }
         }
+        if let Some((target, matched_on, evidence)) = found {
+            let evidence = [vec![format!("name: {}", method.as_str())], evidence].concat();
+            return Resolution::Matched { target, method, score: 1.0, matched_on, evidence };
+        }
+    }
+    if let Some((target, reason, evidence)) = rejected {
+        return Resolution::Unmatched { reason, best: Some((target, 1.0)), evidence };
     }
     fuzzy(index, query)
 }
@@ -171,6 +252,46 @@ fn fits(target: &Target, query: &Query<'_>) -> bool {
         _ => true,
     };
     kind_fits && year_fits
+}
+
+/// Kind, year, runtime and seasons of a candidate whose name fits, for and against.
+fn weigh(target: &Target, query: &Query<'_>) -> Verdict {
+    let mut evidence = Vec::new();
+    if query.kind.is_some() {
+        evidence.push(format!("kind: {}", target.kind.as_str()));
+    }
+    if let (Some(year), Some(latest)) = (target.year, query.latest_year) {
+        evidence.push(format!("year: {year}, no later than {latest}"));
+    }
+    let mut confirmed = false;
+    if let Some(runtime) = target.runtime.filter(|_| !query.runtimes.is_empty()) {
+        let closest = query.runtimes.iter().map(|r| (r - f64::from(runtime)).abs()).fold(f64::INFINITY, f64::min);
+        let charted: Vec<String> = query.runtimes.iter().map(|r| format!("{r:.0}")).collect();
+        let line = format!("runtime: {runtime} min listed, {} min charted", charted.join("/"));
+        if closest > RUNTIME_TOLERANCE_MINUTES {
+            evidence.push(line);
+            return Verdict::Conflicts(Unmatched::Conflict, evidence);
+        }
+        evidence.push(line);
+        confirmed = true;
+    }
+    if let Some(seasons) = target.seasons.filter(|s| query.limited_series && *s > 1) {
+        evidence.push(format!("seasons: limited series charted, {seasons} listed"));
+        return Verdict::Conflicts(Unmatched::Conflict, evidence);
+    }
+    let stale = match (query.targets_newest_year, query.latest_year, target.year) {
+        (Some(newest), Some(first), Some(year)) => first >= newest + STALE_GAP_YEARS && year <= first - STALE_GAP_YEARS,
+        _ => false,
+    };
+    if stale && target.kind == Kind::Film && !confirmed {
+        evidence.push(format!(
+            "unconfirmed: the catalog's newest work is from {}; an older film of this name is not this one \
+             unless the runtime agrees",
+            query.targets_newest_year.expect("stale implies it")
+        ));
+        return Verdict::Conflicts(Unmatched::Unverified, evidence);
+    }
+    Verdict::Agrees(evidence)
 }
 
 enum Pick {
@@ -242,19 +363,33 @@ fn fuzzy(index: &Index<'_>, query: &Query<'_>) -> Resolution {
     }
     let mut ranked: Vec<(usize, f64, &str)> = scores.into_iter().map(|(i, (s, n))| (i, s, n)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let similarity = |score: &f64| vec![format!("name: fuzzy, similarity {score:.3}")];
     match ranked.as_slice() {
-        [] => Resolution::Unmatched { reason: Unmatched::NoCandidate, best: None },
+        [] => Resolution::Unmatched { reason: Unmatched::NoCandidate, best: None, evidence: Vec::new() },
         [(best, score, _), ..] if *score < FUZZY_THRESHOLD => {
             let reason =
                 if *score >= FUZZY_THRESHOLD - 0.2 { Unmatched::BelowThreshold } else { Unmatched::NoCandidate };
-            Resolution::Unmatched { reason, best: Some((*best, *score)) }
+            Resolution::Unmatched { reason, best: Some((*best, *score)), evidence: similarity(score) }
         }
-        [(best, score, _), (_, second, _), ..] if score - second < FUZZY_MARGIN => {
-            Resolution::Unmatched { reason: Unmatched::Ambiguous, best: Some((*best, *score)) }
-        }
-        [(best, score, name), ..] => {
-            Resolution::Matched { target: *best, method: Method::Fuzzy, score: *score, matched_on: (*name).to_owned() }
-        }
+        [(best, score, _), (_, second, _), ..] if score - second < FUZZY_MARGIN => Resolution::Unmatched {
+            reason: Unmatched::Ambiguous,
+            best: Some((*best, *score)),
+            evidence: [similarity(score), vec![format!("runner-up similarity {second:.3}")]].concat(),
+        },
+        [(best, score, name), ..] => match weigh(&index.targets[*best], query) {
+            Verdict::Agrees(evidence) => Resolution::Matched {
+                target: *best,
+                method: Method::Fuzzy,
+                score: *score,
+                matched_on: (*name).to_owned(),
+                evidence: [similarity(score), evidence].concat(),
+            },
+            Verdict::Conflicts(reason, evidence) => Resolution::Unmatched {
+                reason,
+                best: Some((*best, *score)),
+                evidence: [similarity(score), evidence].concat(),
+            },
+        },
     }
 }
 
@@ -264,7 +399,7 @@ mod tests {
     use crate::identity::normalize::{normalize, strip_season, video_candidates};
 
     fn target(name: &str, alias: Option<&str>, kind: Kind, year: i32) -> Target {
-        Target { name: normalize(name), alias: alias.map(normalize), kind, year: Some(year) }
+        Target { name: normalize(name), alias: alias.map(normalize), kind, year: Some(year), ..Target::default() }
     }
 
     fn catalog() -> Vec<Target> {
@@ -294,7 +429,7 @@ mod tests {
 
     fn top10(index: &Index<'_>, show_title: &str, kind: Kind, first_year: i32) -> Resolution {
         let names = [normalize(show_title)];
-        resolve(index, &Query { names: &names, kind: Some(kind), latest_year: Some(first_year) })
+        resolve(index, &Query { names: &names, kind: Some(kind), latest_year: Some(first_year), ..Query::default() })
     }
 
     fn matched_name(index: &Index<'_>, resolution: &Resolution) -> Option<(String, Option<i32>, Method)> {
@@ -416,7 +551,99 @@ mod tests {
             Resolution::Unmatched { reason: Unmatched::NoCandidate, .. }
         ));
         let near = top10(&index, "Swete Magnolas", Kind::Series, 2022);
-        assert!(matches!(near, Resolution::Unmatched { reason: Unmatched::BelowThreshold, best: Some(_) }), "{near:?}");
+        assert!(
+            matches!(near, Resolution::Unmatched { reason: Unmatched::BelowThreshold, best: Some(_), .. }),
+            "{near:?}"
+        );
+    }
+
+    fn film(name: &str, year: i32, runtime: i32) -> Target {
+        Target {
+            name: normalize(name),
+            kind: Kind::Film,
+            year: Some(year),
+            runtime: Some(runtime),
+            ..Target::default()
+        }
+    }
+
+    #[test]
+    fn a_runtime_that_disagrees_leaves_a_same_name_film_unmatched_with_the_evidence() {
+        let targets = [film("The Killer", 2017, 100), film("Hop", 2011, 95)];
+        let index = Index::new(&targets);
+        let names = [normalize("The Killer")];
+        let query = Query {
+            names: &names,
+            kind: Some(Kind::Film),
+            latest_year: Some(2023),
+            runtimes: &[120.0],
+            ..Query::default()
+        };
+        let Resolution::Unmatched { reason, evidence, .. } = resolve(&index, &query) else { panic!("a conflict") };
+        assert_eq!(reason, Unmatched::Conflict);
+        assert!(evidence.iter().any(|e| e.contains("100 min listed, 120 min charted")), "{evidence:?}");
+
+        let names = [normalize("Hop")];
+        let query = Query {
+            names: &names,
+            kind: Some(Kind::Film),
+            latest_year: Some(2022),
+            runtimes: &[96.0],
+            ..Query::default()
+        };
+        let Resolution::Matched { evidence, .. } = resolve(&index, &query) else { panic!("a match") };
+        assert!(evidence.iter().any(|e| e.starts_with("runtime")), "{evidence:?}");
+    }
+
+    #[test]
+    fn an_older_film_in_a_catalog_that_predates_the_title_needs_its_runtime_to_agree() {
+        let targets = [film("Mea Culpa", 2017, 54), film("Marauders", 2016, 107)];
+        let index = Index::new(&targets);
+        let names = [normalize("Mea Culpa")];
+        let stale = Query {
+            names: &names,
+            kind: Some(Kind::Film),
+            latest_year: Some(2024),
+            targets_newest_year: Some(2021),
+            ..Query::default()
+        };
+        assert!(matches!(resolve(&index, &stale), Resolution::Unmatched { reason: Unmatched::Unverified, .. }));
+        let names = [normalize("Marauders")];
+        let within = Query { names: &names, latest_year: Some(2022), ..stale.clone() };
+        assert!(matches!(resolve(&index, &within), Resolution::Matched { .. }), "charted within a year of the catalog");
+    }
+
+    #[test]
+    fn a_limited_series_is_not_a_show_of_several_seasons() {
+        let targets = [Target { seasons: Some(3), ..target("Glitch", None, Kind::Series, 2019) }];
+        let index = Index::new(&targets);
+        let names = [normalize("Glitch")];
+        let query = Query {
+            names: &names,
+            kind: Some(Kind::Series),
+            latest_year: Some(2022),
+            limited_series: true,
+            ..Query::default()
+        };
+        assert!(matches!(resolve(&index, &query), Resolution::Unmatched { reason: Unmatched::Conflict, .. }));
+    }
+
+    #[test]
+    fn a_video_naming_two_works_is_ambiguous_and_a_bare_number_only_names_a_series() {
+        let targets = catalog();
+        let index = Index::new(&targets);
+        let names = [normalize("Wednesday"), normalize("Lovesong")];
+        let query = Query { names: &names, latest_year: Some(2023), ..Query::default() };
+        assert!(matches!(resolve(&index, &query), Resolution::Unmatched { reason: Unmatched::Ambiguous, .. }));
+
+        let names = [normalize("Wednesday 2")];
+        let series_names = [normalize("Wednesday")];
+        let query = Query { names: &names, series_names: &series_names, latest_year: Some(2025), ..Query::default() };
+        assert_eq!(matched_name(&index, &resolve(&index, &query)).unwrap().0, "wednesday");
+        let names = [normalize("Rebecca 2")];
+        let series_names = [normalize("Rebecca")];
+        let query = Query { names: &names, series_names: &series_names, latest_year: Some(2025), ..Query::default() };
+        assert!(matches!(resolve(&index, &query), Resolution::Unmatched { .. }), "Rebecca is a film");
     }
 
     #[test]
@@ -425,7 +652,7 @@ mod tests {
         let index = Index::new(&targets);
         let resolve_video = |title: &str, year: i32| {
             let names = video_candidates(title);
-            resolve(&index, &Query { names: &names, kind: None, latest_year: Some(year + 1) })
+            resolve(&index, &Query { names: &names, kind: None, latest_year: Some(year + 1), ..Query::default() })
         };
         assert_eq!(
             matched_name(&index, &resolve_video("Wednesday | Official Trailer | Netflix", 2022)).unwrap().0,

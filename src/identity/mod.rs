@@ -3,8 +3,9 @@
 //! "Wednesday | Official Trailer | Netflix" on YouTube.
 //!
 //! `normalize` turns names into comparable keys; `matcher` links Top 10 titles and YouTube videos to
-//! catalog shows (exact, then alias, then fuzzy with a threshold) and leaves ambiguous cases
-//! unmatched rather than guessing. Pure functions: the pipeline reads stage, calls `resolve`, and
+//! catalog shows (exact, then alias, then fuzzy with a threshold) when the other evidence (kind,
+//! year, runtime, seasons) agrees, and leaves conflicting or ambiguous cases unmatched, with the
+//! evidence, rather than guessing. Pure functions: the pipeline reads stage, calls `resolve`, and
 //! writes the result.
 
 pub mod matcher;

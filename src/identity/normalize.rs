@@ -58,7 +58,7 @@ static DECORATION: LazyLock<Regex> = LazyLock::new(|| {
             official\s+(?:final\s+)?(?:trailer|teaser|clip|announcement)(?:\s+\#?\d+)?
           | final\s+trailer | teaser\s+trailer | trailer(?:\s+\#?\d+)? | teaser(?:\s+\#?\d+)?
           | (?:release\s+)?date\s+announcement | announcement | first\s+look | sneak\s+peek
-          | behind\s+the\s+scenes | featurette | recap | bloopers | clip | official
+          | behind\s+the\s+scenes | featurette | recap | bloopers | clip | promo | official
           | now\s+streaming | new\s+on\s+netflix | only\s+on\s+netflix | netflix
         )\b",
     )
@@ -83,27 +83,115 @@ static CHANNEL_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
 
 static YEAR_IN_PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(\d{4}\)").expect("a valid pattern"));
 
+/// Bracketed tags ("[Hd]", "[4K]") and hashtags, which are handled on their own.
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[[^\]]*\]|#\w+").expect("a valid pattern"));
+
+static HASHTAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#(\w+)").expect("a valid pattern"));
+
+/// Spaced dashes separate parts of a segment the way `|` separates segments: "Night Train - Final
+/// Trailer". A dash straight after a word does too ("Mismatched Jukebox- All Songs").
+static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s[-–—]\s|\w[-–—]\s").expect("a valid pattern"));
+
+/// Cast after the name: "The Cutest Dhaba Date Ft. Vikrant Massey".
+static FEATURING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s+(?:ft|feat|featuring)\b\.?\s.*$").expect("a valid pattern"));
+
+/// Sentences that end in the name: "Tanmay Bhat Reacts To Class", "In Conversation With The Cast Of
+/// Bhakshak".
+static NAMED_AT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^.*\b(?:reacts?\s+to|cast\s+of|review|plot\s+of|scene\s+from|moments\s+from)\s+(.+)$")
+        .expect("a valid pattern")
+});
+
+/// A bare season number after a series name: "Stranger Things 4", "Squid Game: 2".
+static BARE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.*\D)\s+\d{1,2}$").expect("a valid pattern"));
+
 /// The show names a YouTube video title may carry, most likely first:
 /// "Harbour Lights: Season 2 | Official Trailer | Netflix" → ["Harbour Lights"].
-/// Segments that are only decoration ("Official Trailer", "Netflix") yield nothing.
+/// Segments (split on `|` and on spaced dashes) that are only decoration ("Official Trailer",
+/// "Netflix") yield nothing; tags are dropped, hashtags and names at the end of a sentence become
+/// names of their own.
 pub fn video_candidates(title: &str) -> Vec<String> {
     let mut candidates: Vec<String> = Vec::new();
-    for segment in title.split('|') {
-        if CHANNEL_SEGMENT.is_match(segment.trim()) {
-            continue;
-        }
-        let without_year = YEAR_IN_PARENS.replace_all(segment, " ");
-        let without_decoration = DECORATION.replace_all(&without_year, " ");
-        let trimmed = without_decoration
-            .trim()
-            .trim_matches(|c: char| matches!(c, ':' | '-' | '–' | '—' | ',') || c.is_whitespace());
-        let name = strip_season(trimmed).trim();
-        let normalized = normalize(name);
+    let mut push = |name: &str| {
+        let normalized = normalize(strip_season(name.trim()).trim());
         if !normalized.is_empty() && !candidates.contains(&normalized) {
             candidates.push(normalized);
         }
+    };
+    for segment in title.split('|') {
+        let segment = segment.trim();
+        if CHANNEL_SEGMENT.is_match(segment) {
+            continue;
+        }
+        let untagged = TAG.replace_all(segment, " ");
+        let mut parts = vec![untagged.to_string()];
+        if DASH.is_match(&untagged) {
+            parts.extend(split_on_dashes(&untagged));
+        }
+        for part in parts {
+            if CHANNEL_SEGMENT.is_match(part.trim()) {
+                continue;
+            }
+            let without_year = YEAR_IN_PARENS.replace_all(&part, " ");
+            let without_decoration = DECORATION.replace_all(&without_year, " ");
+            let trimmed = without_decoration
+                .trim()
+                .trim_matches(|c: char| matches!(c, ':' | '-' | '–' | '—' | ',' | '!' | '?') || c.is_whitespace());
+            let without_cast = FEATURING.replace(trimmed, "");
+            push(&without_cast);
+            if let Some(found) = NAMED_AT_END.captures(&without_cast) {
+                push(&found[1]);
+                // "The Cast Of Bhakshak, Bhumi P, Sanjay M": the name, then its cast.
+                if let Some((name, _)) = found[1].split_once(',') {
+                    push(name);
+                }
+            }
+        }
+        for tag in HASHTAG.captures_iter(segment) {
+            if !tag[1].eq_ignore_ascii_case("shorts") {
+                push(&tag[1]);
+            }
+        }
     }
     candidates
+}
+
+/// The parts of a segment between dashes: "Night Train - Final Trailer" → ["Night Train", "Final
+/// Trailer"].
+fn split_on_dashes(segment: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = segment;
+    while let Some(found) = DASH.find(rest) {
+        // A dash after a word keeps that word: the match starts on its last letter.
+        let first = found.as_str().chars().next().expect("a match is not empty");
+        let cut = if first.is_whitespace() { found.start() } else { found.start() + first.len_utf8() };
+        parts.push(rest[..cut].to_owned());
+        rest = &rest[found.end()..];
+    }
+    parts.push(rest.to_owned());
+    parts
+}
+
+/// Names with a bare trailing number dropped, which only a series can be named by: the number is
+/// a season. ("Lust Stories 2" is a film of its own and keeps its number in `video_candidates`.)
+pub fn without_season_number(names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .filter_map(|name| BARE_NUMBER.captures(name).map(|found| found[1].trim().to_owned()))
+        .filter(|name| !names.contains(name))
+        .collect()
+}
+
+/// "Maamannan (Tamil)" → "Maamannan": the Top 10 adds the language to some titles in parentheses.
+pub fn without_parenthetical(text: &str) -> Option<&str> {
+    let trimmed = text.trim_end();
+    if !trimmed.ends_with(')') {
+        return None;
+    }
+    let open = trimmed.rfind('(')?;
+    let name = trimmed[..open].trim_end();
+    (!name.is_empty()).then_some(name)
 }
 
 #[cfg(test)]
@@ -227,6 +315,42 @@ mod tests {
             let joined = format!("{left}{}{right}", APOSTROPHES[which]);
             proptest::prop_assert_eq!(normalize(&joined), format!("{left}{right}"));
         }
+    }
+
+    #[test]
+    fn dashes_tags_hashtags_cast_and_sentences_yield_the_show_name() {
+        assert_eq!(video_candidates("Huge In France | Official Trailer [Hd] | Netflix"), ["huge in france"]);
+        assert!(video_candidates("Forget Me Not | Ray Promo | Ali Fazal").contains(&"ray".to_owned()));
+        assert!(video_candidates("Night Train - Behind The Scenes - Netflix").contains(&"night train".to_owned()));
+        assert!(
+            video_candidates("Mismatched Jukebox- All Songs | Netflix India")
+                .contains(&"mismatched jukebox".to_owned())
+        );
+        assert!(
+            video_candidates("Millie Bobby Brown Breaks Down The Plot Of #Damsel In 15 Secs")
+                .contains(&"damsel".to_owned())
+        );
+        assert_eq!(
+            video_candidates("The Cutest Dhaba Date Ft. Vikrant Massey & Yami Gautam | Ginny Weds Sunny"),
+            ["the cutest dhaba date", "ginny weds sunny"]
+        );
+        assert!(
+            video_candidates("Tanmay Bhat Reacts To Class Ft. @Kullubaazi | Netflix India")
+                .contains(&"class".to_owned())
+        );
+        assert!(
+            video_candidates("Stranger Things 4 Volume 2 Is Now Streaming! | Netflix India #Shorts")
+                .contains(&"stranger things 4".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_bare_trailing_number_gives_a_series_name_and_parentheticals_come_off() {
+        let names = vec!["stranger things 4".to_owned(), "squid game 2".to_owned(), "83".to_owned()];
+        assert_eq!(without_season_number(&names), ["stranger things", "squid game"]);
+        assert_eq!(without_parenthetical("Maamannan (Tamil)"), Some("Maamannan"));
+        assert_eq!(without_parenthetical("(Un)Well"), None);
+        assert_eq!(without_parenthetical("Wednesday"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use duckdb::Connection;
 
 use crate::error::Result;
 use crate::identity::matcher::{Index, Query, Resolution, Target};
-use crate::identity::normalize::{normalize, video_candidates};
+use crate::identity::normalize::{normalize, video_candidates, without_parenthetical, without_season_number};
 use crate::identity::{Kind, Method};
 use crate::warehouse::identity::{self as store, Identity, MatchRow, TitleRow, UnmatchedRow};
 
@@ -83,6 +83,8 @@ struct Top10Group {
     kind: Kind,
     spellings: Vec<String>,
     first_year: i32,
+    runtimes: Vec<f64>,
+    limited_series: bool,
 }
 
 fn build(
@@ -99,9 +101,12 @@ fn build(
             alias: c.original_title.as_deref().map(normalize).filter(|a| !a.is_empty()),
             kind: Kind::of_show_type(&c.show_type),
             year: c.year,
+            runtime: c.runtime,
+            seasons: c.season_count,
         })
         .collect();
     let index = Index::new(&targets);
+    let targets_newest_year = targets.iter().filter_map(|t| t.year).max();
 
     let mut groups: BTreeMap<(String, Kind), Top10Group> = BTreeMap::new();
     for entity in top10 {
@@ -112,9 +117,13 @@ fn build(
             kind,
             spellings: Vec::new(),
             first_year: entity.first_week.year(),
+            runtimes: Vec::new(),
+            limited_series: false,
         });
         group.spellings.push(entity.show_title.clone());
         group.first_year = group.first_year.min(entity.first_week.year());
+        group.runtimes.extend(&entity.runtimes);
+        group.limited_series |= entity.limited_series;
     }
     stats.top10_titles = groups.len();
 
@@ -125,7 +134,15 @@ fn build(
         let names = [group.normalized.clone()];
         let resolution = crate::identity::resolve(
             &index,
-            &Query { names: &names, kind: Some(group.kind), latest_year: Some(group.first_year) },
+            &Query {
+                names: &names,
+                kind: Some(group.kind),
+                latest_year: Some(group.first_year),
+                runtimes: &group.runtimes,
+                limited_series: group.limited_series,
+                targets_newest_year,
+                ..Query::default()
+            },
         );
         if let Resolution::Matched { target, .. } = &resolution {
             members[*target].push(group);
@@ -164,13 +181,14 @@ fn build(
             method: Method::Anchor.as_str(),
             score: 1.0,
             matched_on: target.name.clone(),
+            evidence: String::new(),
         })
         .collect();
     let mut unmatched = Vec::new();
     let mut top10_map = Vec::new();
     for (group, resolution) in resolutions {
         let title_id = match &resolution {
-            Resolution::Matched { target, method, score, matched_on } => {
+            Resolution::Matched { target, method, score, matched_on, evidence } => {
                 let id = catalog_title_ids[*target];
                 matches.push(MatchRow {
                     title_id: id,
@@ -180,10 +198,11 @@ fn build(
                     method: method.as_str(),
                     score: *score,
                     matched_on: matched_on.clone(),
+                    evidence: evidence.join("; "),
                 });
                 id
             }
-            Resolution::Unmatched { reason, best } => {
+            Resolution::Unmatched { reason, best, evidence } => {
                 let id = registry.id(&top10_key(group));
                 unmatched.push(UnmatchedRow {
                     source: "top10",
@@ -192,6 +211,7 @@ fn build(
                     normalized: group.normalized.clone(),
                     reason: reason.as_str(),
                     candidate: best.map(|(t, s)| (catalog_title_ids[t], catalog[t].title.clone(), s)),
+                    evidence: evidence.join("; "),
                 });
                 matches.push(MatchRow {
                     title_id: id,
@@ -201,6 +221,7 @@ fn build(
                     method: Method::Anchor.as_str(),
                     score: 1.0,
                     matched_on: group.normalized.clone(),
+                    evidence: String::new(),
                 });
                 titles.push(TitleRow {
                     title_id: id,
@@ -218,23 +239,36 @@ fn build(
     }
     stats.titles = titles.len();
 
-    // Videos against every title; a trailer's show came out at most about a year after it.
+    // Videos against every title; a trailer's show came out at most about a year after it. A title
+    // is also known without a parenthetical the Top 10 adds ("Maamannan (Tamil)").
     let title_targets: Vec<Target> = titles
         .iter()
         .map(|t| Target {
             name: t.normalized_name.clone(),
-            alias: t.original_name.as_deref().map(normalize).filter(|a| !a.is_empty()),
+            alias: t
+                .original_name
+                .as_deref()
+                .or_else(|| without_parenthetical(&t.name))
+                .map(normalize)
+                .filter(|a| !a.is_empty()),
             kind: if t.kind == "film" { Kind::Film } else { Kind::Series },
             year: t.year,
+            ..Target::default()
         })
         .collect();
     let title_index = Index::new(&title_targets);
     stats.videos = videos.len();
     for video in videos {
         let names = video_candidates(&video.title);
-        let query = Query { names: &names, kind: None, latest_year: Some(video.published_at.year() + 1) };
+        let series_names = without_season_number(&names);
+        let query = Query {
+            names: &names,
+            series_names: &series_names,
+            latest_year: Some(video.published_at.year() + 1),
+            ..Query::default()
+        };
         match crate::identity::resolve(&title_index, &query) {
-            Resolution::Matched { target, method, score, matched_on } => {
+            Resolution::Matched { target, method, score, matched_on, evidence } => {
                 stats.videos_matched += 1;
                 matches.push(MatchRow {
                     title_id: titles[target].title_id,
@@ -244,15 +278,17 @@ fn build(
                     method: method.as_str(),
                     score,
                     matched_on,
+                    evidence: evidence.join("; "),
                 });
             }
-            Resolution::Unmatched { reason, best } => unmatched.push(UnmatchedRow {
+            Resolution::Unmatched { reason, best, evidence } => unmatched.push(UnmatchedRow {
                 source: "youtube",
                 source_key: video.video_id.clone(),
                 source_label: video.title.clone(),
                 normalized: names.first().cloned().unwrap_or_default(),
                 reason: reason.as_str(),
                 candidate: best.map(|(t, s)| (titles[t].title_id, titles[t].name.clone(), s)),
+                evidence: evidence.join("; "),
             }),
         }
     }
@@ -278,6 +314,8 @@ mod tests {
             title: title.into(),
             original_title: original.map(str::to_owned),
             year: Some(year),
+            runtime: None,
+            season_count: None,
         }
     }
 
@@ -286,6 +324,8 @@ mod tests {
             show_title: title.into(),
             kind: kind.into(),
             first_week: NaiveDate::parse_from_str(first_week, "%Y-%m-%d").unwrap(),
+            runtimes: Vec::new(),
+            limited_series: false,
         }
     }
 

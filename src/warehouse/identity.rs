@@ -15,6 +15,9 @@ pub struct CatalogEntry {
     pub title: String,
     pub original_title: Option<String>,
     pub year: Option<i32>,
+    /// Minutes, films only.
+    pub runtime: Option<i32>,
+    pub season_count: Option<i32>,
 }
 
 /// One spelling of a Top 10 show_title, per kind.
@@ -22,6 +25,9 @@ pub struct Top10Entity {
     pub show_title: String,
     pub kind: String,
     pub first_week: NaiveDate,
+    /// Runtimes the global lists published, in minutes.
+    pub runtimes: Vec<f64>,
+    pub limited_series: bool,
 }
 
 pub struct VideoEntry {
@@ -39,6 +45,8 @@ pub fn catalog_entries(conn: &Connection) -> Result<Vec<CatalogEntry>> {
             title: row.get(2)?,
             original_title: row.get(3)?,
             year: row.get(4)?,
+            runtime: row.get(5)?,
+            season_count: row.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -46,8 +54,16 @@ pub fn catalog_entries(conn: &Connection) -> Result<Vec<CatalogEntry>> {
 
 pub fn top10_entities(conn: &Connection) -> Result<Vec<Top10Entity>> {
     let mut statement = conn.prepare_cached(queries::IDENTITY_TOP10_ENTITIES)?;
-    let rows = statement
-        .query_map([], |row| Ok(Top10Entity { show_title: row.get(0)?, kind: row.get(1)?, first_week: row.get(2)? }))?;
+    let rows = statement.query_map([], |row| {
+        let runtimes: String = row.get(3)?;
+        Ok(Top10Entity {
+            show_title: row.get(0)?,
+            kind: row.get(1)?,
+            first_week: row.get(2)?,
+            runtimes: runtimes.split(',').filter_map(|r| r.parse().ok()).collect(),
+            limited_series: row.get(4)?,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -85,6 +101,7 @@ pub struct MatchRow {
     pub method: &'static str,
     pub score: f64,
     pub matched_on: String,
+    pub evidence: String,
 }
 
 pub struct UnmatchedRow {
@@ -94,6 +111,7 @@ pub struct UnmatchedRow {
     pub normalized: String,
     pub reason: &'static str,
     pub candidate: Option<(i64, String, f64)>,
+    pub evidence: String,
 }
 
 /// Everything one rebuild writes.
@@ -141,7 +159,8 @@ pub fn write(conn: &Connection, identity: &Identity, now: DateTime<Utc>) -> Resu
             m.source_label,
             m.method,
             m.score,
-            m.matched_on
+            m.matched_on,
+            m.evidence
         ])?;
     }
     matches.flush()?;
@@ -159,7 +178,8 @@ pub fn write(conn: &Connection, identity: &Identity, now: DateTime<Utc>) -> Resu
             u.reason,
             id,
             name,
-            score
+            score,
+            u.evidence
         ])?;
     }
     unmatched.flush()?;

@@ -15,6 +15,7 @@ mod faults;
 mod fixtures;
 mod hardening;
 mod helpers;
+mod identity_gold;
 mod ingest_runs;
 mod openapi;
 mod ops;

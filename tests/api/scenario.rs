@@ -129,7 +129,13 @@ impl Scenario {
             .enumerate()
             .map(|(i, (name, genres))| {
                 let movie = name.starts_with("Film") || name.starts_with("Cine");
-                show(&format!("{}", 1000 + i), if movie { "movie" } else { "series" }, name, 2026, genres)
+                let mut show =
+                    show(&format!("{}", 1000 + i), if movie { "movie" } else { "series" }, name, 2026, genres);
+                if movie {
+                    // The runtime the lists publish for it (2 h): the same film.
+                    show["runtime"] = 120.into();
+                }
+                show
             })
             .collect()
     }

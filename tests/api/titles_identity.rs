@@ -207,6 +207,79 @@ async fn title_ids_stay_the_same_across_refreshes() {
     assert_eq!(title_named(&app, "wednesday").await["title"]["title_id"], before);
 }
 
+/// Every title as (id → name, kind, catalog show).
+async fn all_titles(app: &TestApp) -> std::collections::BTreeMap<i64, (String, String, Value)> {
+    let (_, listed) = app.get_json("/v1/titles?limit=1000").await;
+    assert!(listed["meta"]["total"].as_u64().unwrap() <= 1000, "one page holds them all");
+    listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let id = t["title_id"].as_i64().unwrap();
+            (
+                id,
+                (
+                    t["name"].as_str().unwrap().to_owned(),
+                    t["kind"].as_str().unwrap().to_owned(),
+                    t["catalog_show_id"].clone(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuild_that_breaks_a_link_renumbers_no_title_and_shows_why() {
+    let (app, feed, _catalog, _youtube) = three_feeds().await;
+    app.ingest_ok("all").await;
+    let before = all_titles(&app).await;
+    let rebecca = title_named(&app, "rebecca").await;
+    assert_eq!(rebecca["catalog"]["show_id"], "6");
+    let linked = rebecca["matches"].as_array().unwrap().iter().find(|m| m["source"] == "top10").unwrap().clone();
+    assert!(linked["evidence"].as_str().unwrap().contains("runtime: 96 min listed, 96 min charted"), "{linked}");
+
+    // The next release publishes a runtime neither catalog Rebecca has: the link must go.
+    let mut entries = top10();
+    for entry in entries.iter_mut().filter(|e| e.show_title == "Rebecca") {
+        entry.runtime = Some(2.5);
+    }
+    feed.serve(
+        &fixtures::global_tsv(&entries),
+        &fixtures::countries_tsv(&fixtures::country_weeks(&["2026-07-19"])),
+        &fixtures::most_popular_tsv(&fixtures::most_popular()),
+    )
+    .await;
+    app.ingest_ok("top10").await;
+    let after = all_titles(&app).await;
+
+    // Every id still names the title it named, less at most the catalog show that left it.
+    for (id, (name, kind, show)) in &before {
+        let (now_name, now_kind, now_show) = after.get(id).unwrap_or_else(|| panic!("title {id} ({name}) vanished"));
+        assert_eq!((now_name, now_kind), (name, kind), "title {id}");
+        if now_show != show {
+            assert_eq!((name.as_str(), now_show), ("Rebecca", &Value::Null), "only Rebecca lost its catalog show");
+        }
+    }
+    // The side that left became a title of its own, under the id it was registered with.
+    let split: Vec<(&i64, &(String, String, Value))> =
+        after.iter().filter(|(id, _)| !before.contains_key(id)).collect();
+    assert_eq!(split.len(), 1, "{split:?}");
+    assert_eq!(split[0].1.0, "Rebecca");
+    let rebeccas: Vec<String> =
+        after.values().filter(|(name, ..)| name == "Rebecca").map(|(_, _, show)| show.to_string()).collect();
+    assert_eq!(rebeccas.len(), 3, "the 1940 film, the 2020 film and the charted one: {rebeccas:?}");
+    assert!(rebeccas.contains(&"null".to_owned()) && rebeccas.contains(&"\"6\"".to_owned()), "{rebeccas:?}");
+    let (_, unmatched) = app.get_json("/v1/quality/unmatched?source=top10&limit=1000").await;
+    let refused = unmatched["data"].as_array().unwrap().iter().find(|u| u["source_label"] == "Rebecca").unwrap();
+    assert_eq!(refused["reason"], "evidence_conflict", "{refused}");
+    assert!(refused["evidence"].as_str().unwrap().contains("96 min listed, 150 min charted"), "{refused}");
+
+    // A rebuild with nothing new hands out the same ids.
+    app.ingest_ok("top10").await;
+    assert_eq!(all_titles(&app).await, after);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_key_fails_only_its_source_and_all_reports_each_step() {
     let (_app, feed, catalog, _youtube) = three_feeds().await;
