@@ -358,6 +358,40 @@ mod tests {
         assert!(matches!(answered, Ok(Ok(0))), "the abandoned statement kept running: {answered:?}");
     }
 
+    /// A memo holds for its data version only: after a refresh commits, readers compute afresh,
+    /// and a reader still on the old snapshot neither sees nor replaces the new version's value.
+    #[tokio::test]
+    async fn a_memo_is_recomputed_when_the_data_version_moves() {
+        let (_dir, warehouse) = fresh().await;
+        let computed = Arc::new(AtomicU64::new(0));
+        async fn memo(warehouse: &Warehouse, computed: &Arc<AtomicU64>) -> Result<u64> {
+            let computed = computed.clone();
+            warehouse
+                .read(move |db| {
+                    let value = db.memo(|conn| {
+                        computed.fetch_add(1, Ordering::SeqCst);
+                        load::data_version(conn)
+                    })?;
+                    Ok(*value)
+                })
+                .await
+        }
+        assert_eq!(memo(&warehouse, &computed).await.unwrap(), 0);
+        assert_eq!(memo(&warehouse, &computed).await.unwrap(), 0);
+        assert_eq!(computed.load(Ordering::SeqCst), 1, "the second read computed again");
+        warehouse
+            .with_writer(|conn| {
+                let tx = conn.transaction()?;
+                load::bump_data_version(&tx, crate::domain::RunId(1), chrono::Utc::now())?;
+                tx.commit()?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(memo(&warehouse, &computed).await.unwrap(), 1, "a value of the old version was served");
+        assert_eq!(computed.load(Ordering::SeqCst), 2);
+    }
+
     #[tokio::test]
     async fn reads_see_one_snapshot_while_a_refresh_commits() {
         let (_dir, warehouse) = fresh().await;
