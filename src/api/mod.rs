@@ -126,7 +126,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
                     tracing::debug_span!("request", method = %request.method(), route, request_id = id)
                 })
-                // A line (and a span) per request halved cached throughput in bench/run.sh (JSON
+                // A line (and a span) per request halved cached throughput in the benchmarks (JSON
                 // logs, 2 cores); /metrics already counts and times requests, and `metrics::track`
                 // logs server failures with the request id. `RUST_LOG=info,tower_http=debug` brings
                 // the access log back.
