@@ -3,6 +3,8 @@
 //! the cache and the coalescing of concurrent misses, `304`s, the question asked of one warehouse
 //! snapshot on the blocking pool, the paging meta and `Link`, and rendering in the format asked for.
 
+use std::fmt::Write;
+
 use axum::http::HeaderMap;
 use axum::response::Response;
 
@@ -20,7 +22,9 @@ pub async fn answer<Q: Question>(
     question: Q,
 ) -> Response {
     let version = state.warehouse().data_version();
-    let key = CacheKey::new(Q::NAME, format!("{path}|{question:?}"), format, version);
+    let mut params = String::with_capacity(path.len() + 128);
+    write!(params, "{path}|{question:?}").expect("writing to a String cannot fail");
+    let key = CacheKey::new(Q::NAME, params, format, version);
     let warehouse = state.warehouse().clone();
     state
         .cache()

@@ -193,6 +193,8 @@ impl ResponseCache {
         let mut response = Response::new(Body::from(stored.body.clone()));
         *response.status_mut() = stored.status;
         let headers = response.headers_mut();
+        // Room for these and the ones later layers and hyper add, so the map never grows.
+        headers.reserve(12);
         headers.insert(header::CONTENT_TYPE, stored.content_type.clone());
         if let Some(disposition) = &stored.disposition {
             headers.insert(header::CONTENT_DISPOSITION, disposition.clone());
