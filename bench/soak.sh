@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load while ingesting ("Load while ingesting" in BENCHMARKS.md). On loopback only: the release
-# binary serves the real Top 10 files from ../shared/data (read over file://, as bench/run.sh
+# binary serves the real Top 10 files from ../shared/data (read over file://, as bench/compare.sh
 # does); then for SOAK_SECS seconds (default 60) wrk keeps SOAK_CONNECTIONS (default 64)
 # connections busy with a mix of cached and uncached queries while bench/soak.py re-ingests the
 # global file with one edited hours value every few seconds (so each run really writes and the

@@ -95,8 +95,10 @@ for name, count in rows.items():
     for results in (ours, theirs):
         cells += [f"{median(r[2] for r in results):,.1f}{flag(results)}", f"{median(r[0] for r in results):.2f}",
                   f"{median(r[1] for r in results):.2f}"]
-    ratio = median(r[2] for r in ours) / median(r[2] for r in theirs)
-    print(f"| {name} | {count} | {' | '.join(cells)} | {ratio:.2f}× |")
+    theirs_rate = median(r[2] for r in theirs)
+    # A side can finish no request in the run's time (Datasette's Jaccard on a loaded machine).
+    ratio = f"{median(r[2] for r in ours) / theirs_rate:.2f}×" if theirs_rate else "∞ (Datasette completed none)"
+    print(f"| {name} | {count} | {' | '.join(cells)} | {ratio} |")
 print()
 
 coalescing = open(os.path.join(out, "coalescing.txt")).read().strip().replace("\n", "; ")

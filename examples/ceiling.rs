@@ -14,6 +14,10 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::routing::get;
 
+// The service's allocator, so the comparison is of the work per request and not of allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Serves a captured response at every path.
 #[derive(clap::Parser)]
 struct Args {

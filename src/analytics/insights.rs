@@ -649,8 +649,8 @@ impl Question for TopTitles {
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<TopTitleRow>> {
         let conn = db.conn();
-        ensure_region(conn, self.region)?;
-        let period = self.range.resolve(conn)?;
+        ensure_region(db, self.region)?;
+        let period = self.range.resolve(db)?;
         let mut answer = sql_paged(self.page, |limit, offset| {
             top_titles(conn, self.region, period, self.category, self.order, limit, offset)
         })?
@@ -686,11 +686,14 @@ impl Question for Trajectory {
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<TrajectoryRow>> {
         let conn = db.conn();
-        ensure_title(conn, self.title_id)?;
-        ensure_region(conn, self.region)?;
-        let period = self.range.resolve(conn)?;
-        let mut answer = Answer::page_of(trajectory(conn, self.title_id, self.region, period)?, self.page)
-            .period(period.from, period.to);
+        ensure_region(db, self.region)?;
+        let period = self.range.resolve(db)?;
+        let rows = trajectory(conn, self.title_id, self.region, period)?;
+        // Only an empty answer can come from an unknown title; a known one may not have charted then.
+        if rows.is_empty() {
+            ensure_title(conn, self.title_id)?;
+        }
+        let mut answer = Answer::page_of(rows, self.page).period(period.from, period.to);
         answer.about.file_suffix = Some(self.title_id.to_string());
         Ok(answer)
     }
@@ -717,7 +720,7 @@ impl Question for EngagementVsRank {
     const NAME: &'static str = "engagement-vs-rank";
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<EngagementRow>> {
-        let period = self.range.resolve(db.conn())?;
+        let period = self.range.resolve(db)?;
         let (rows, correlations) = engagement_vs_rank(db.conn(), period, self.category)?;
         let mut answer = Answer::page_of(rows, self.page).period(period.from, period.to);
         answer.about.category = category_name(self.category);
@@ -748,8 +751,8 @@ impl Question for GenrePerformance {
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<GenreRow>> {
         let conn = db.conn();
-        ensure_region(conn, self.region)?;
-        let period = self.range.resolve(conn)?;
+        ensure_region(db, self.region)?;
+        let period = self.range.resolve(db)?;
         let (rows, coverage) = genre_performance(conn, self.region, period)?;
         let mut answer = Answer::page_of(rows, self.page).period(period.from, period.to);
         answer.about.coverage = Some(coverage);
@@ -777,7 +780,7 @@ impl Question for RegionalPreferences {
     const NAME: &'static str = "regional-preferences";
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<RegionalPreferenceRow>> {
-        let period = self.range.resolve(db.conn())?;
+        let period = self.range.resolve(db)?;
         Ok(Answer::page_of(regional_preferences(db.conn(), period)?, self.page).period(period.from, period.to))
     }
 
@@ -799,7 +802,7 @@ impl Question for RegionalSimilarity {
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<SimilarityRow>> {
         let conn = db.conn();
-        let period = self.range.resolve(conn)?;
+        let period = self.range.resolve(db)?;
         Ok(sql_paged(self.page, |limit, offset| regional_similarity(conn, period, limit, offset))?
             .period(period.from, period.to))
     }
@@ -821,7 +824,7 @@ impl Question for CategoryViewership {
     const NAME: &'static str = "category-viewership";
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<CategoryViewershipRow>> {
-        let period = self.range.resolve(db.conn())?;
+        let period = self.range.resolve(db)?;
         Ok(Answer::page_of(category_viewership(db.conn(), period)?, self.page).period(period.from, period.to))
     }
 
@@ -842,7 +845,7 @@ impl Question for CategoryViewershipWeekly {
     const NAME: &'static str = "category-viewership-weekly";
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<CategoryWeekRow>> {
-        let period = self.range.resolve(db.conn())?;
+        let period = self.range.resolve(db)?;
         Ok(Answer::page_of(category_viewership_weekly(db.conn(), period)?, self.page).period(period.from, period.to))
     }
 
@@ -875,11 +878,11 @@ impl Question for WeeklyHours {
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<WeeklyHoursRow>> {
         let conn = db.conn();
-        let period = self.range.resolve(conn)?;
+        let period = self.range.resolve(db)?;
         let ids = if self.titles.is_empty() {
             most_watched_titles(conn, period, self.top)?
         } else {
-            self.titles.iter().map(|title| title.resolve(conn)).collect::<Result<Vec<_>>>()?
+            self.titles.iter().map(|title| title.resolve(db)).collect::<Result<Vec<_>>>()?
         };
         // A period before the first week has no titles; DuckDB cannot bind an empty list.
         let rows = if ids.is_empty() { Vec::new() } else { weekly_hours(conn, &ids, period)? };
@@ -901,7 +904,7 @@ impl Question for YoutubeTopEngagement {
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<EngagementTitleRow>> {
         let conn = db.conn();
-        let (from, to) = self.days.resolve(conn)?;
+        let (from, to) = self.days.resolve(db)?;
         Ok(sql_paged(self.page, |limit, offset| youtube_top_engagement(conn, from, to, self.metric, limit, offset))?
             .period(from, to))
     }
@@ -932,7 +935,7 @@ impl Question for YoutubeDurations {
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<DurationBucketRow>> {
         let conn = db.conn();
-        let (from, to) = self.days.resolve(conn)?;
+        let (from, to) = self.days.resolve(db)?;
         Ok(Answer::new(youtube_durations(conn, self.bucket_minutes, from, to)?).period(from, to))
     }
 }

@@ -1,12 +1,15 @@
 //! The Netflix Top 10 lists as published: one week's global or country list, the all-time lists,
 //! and the weeks and countries the warehouse holds. Field names are the feed's column names.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use duckdb::{Connection, Row, named_params};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::answer::{Answer, Question};
+use super::scope::Held;
 use crate::domain::{Category, CountryCode, List, Week, WeekSelector};
 use crate::error::{Error, Result};
 use crate::warehouse::{Snapshot, queries};
@@ -81,12 +84,29 @@ pub struct CountrySummary {
 }
 
 /// Turns `latest` or a date into a week the global list has.
-pub fn resolve_global_week(conn: &Connection, selector: WeekSelector) -> Result<Week> {
-    let probe = probe_date(selector);
-    let summary = conn
-        .prepare_cached(queries::TOP10_GLOBAL_WEEKS_SUMMARY)?
-        .query_row(named_params! { "week": probe }, weeks_summary)?;
-    resolve(summary, selector, List::Global).ok_or(Error::NoData { what: "global Top 10" })?
+pub fn resolve_global_week(db: &Snapshot<'_>, selector: WeekSelector) -> Result<Week> {
+    let held = Held::of(db)?;
+    let weeks = &held.global_weeks;
+    let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
+        return Err(Error::NoData { what: "global Top 10" });
+    };
+    match selector {
+        WeekSelector::Latest => Ok(*last),
+        WeekSelector::Week(week) if weeks.contains(&week) => Ok(week),
+        WeekSelector::Week(week) => Err(Error::WeekNotFound {
+            list: List::Global.name(),
+            week: week.to_string(),
+            first: first.to_string(),
+            last: last.to_string(),
+        }),
+    }
+}
+
+/// Every week the global list has.
+pub fn global_weeks(conn: &Connection) -> Result<BTreeSet<Week>> {
+    let mut statement = conn.prepare_cached(queries::TOP10_GLOBAL_WEEKS)?;
+    let weeks = statement.query_map([], |row| week_of(row, 0))?;
+    Ok(weeks.collect::<Result<_, _>>()?)
 }
 
 pub fn global_week(conn: &Connection, week: Week, category: Option<Category>) -> Result<Vec<Top10GlobalRow>> {
@@ -253,7 +273,7 @@ impl Question for GlobalWeek {
     const NAME: &'static str = "top10-global";
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<Top10GlobalRow>> {
-        let week = resolve_global_week(db.conn(), self.week)?;
+        let week = resolve_global_week(db, self.week)?;
         let mut answer = Answer::new(global_week(db.conn(), week, self.category)?);
         answer.about.weeks = vec![week];
         answer.about.category = self.category.map(|c| c.as_str().to_owned());

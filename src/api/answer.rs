@@ -4,6 +4,8 @@
 //! snapshot on the blocking pool, the paging meta and `Link`, and rendering in the format asked for.
 //! Tables render as JSON or CSV; answers whose rows can be drawn (`chart::Chart`) also as SVG.
 
+use std::fmt::Write;
+
 use axum::http::HeaderMap;
 use axum::response::Response;
 
@@ -55,7 +57,9 @@ async fn respond<Q: Question>(
     render: Render<Q::Row>,
 ) -> Response {
     let version = state.warehouse().data_version();
-    let key = CacheKey::new(Q::NAME, format!("{path}|{question:?}"), format, version);
+    let mut params = String::with_capacity(path.len() + 128);
+    write!(params, "{path}|{question:?}").expect("writing to a String cannot fail");
+    let key = CacheKey::new(Q::NAME, params, format, version);
     let streamed = format == Format::Csv && question.page().is_some_and(|page| page.whole);
     let warehouse = state.warehouse().clone();
     let asked = async move {

@@ -87,7 +87,9 @@ impl Rendered {
 }
 
 pub struct ResponseCache {
-    cache: Option<Cache<CacheKey, Arc<Rendered>>>,
+    // foldhash, seeded per process, rather than SipHash: hashing a key cost more than the lookup
+    // around it, and the cache is bounded whatever keys clients make.
+    cache: Option<Cache<CacheKey, Arc<Rendered>, foldhash::fast::RandomState>>,
     cache_control: HeaderValue,
     newest_version: AtomicU64,
     metrics: Arc<Metrics>,
@@ -102,7 +104,7 @@ impl ResponseCache {
                 .weigher(|key: &CacheKey, value: &Arc<Rendered>| {
                     u32::try_from(value.body.len() + key.params.len() + 128).unwrap_or(u32::MAX)
                 })
-                .build()
+                .build_with_hasher(foldhash::fast::RandomState::default())
         });
         let cache_control = HeaderValue::from_str(&format!("public, max-age={}", max_age.as_secs()))
             .expect("a number is a valid header value");
@@ -222,6 +224,8 @@ impl ResponseCache {
         let mut response = Response::new(Body::from(stored.body.clone()));
         *response.status_mut() = stored.status;
         let headers = response.headers_mut();
+        // Room for these and the ones later layers and hyper add, so the map never grows.
+        headers.reserve(12);
         headers.insert(header::CONTENT_TYPE, stored.content_type.clone());
         if let Some(disposition) = &stored.disposition {
             headers.insert(header::CONTENT_DISPOSITION, disposition.clone());

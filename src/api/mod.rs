@@ -25,12 +25,14 @@ pub mod top10;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::routing::get;
 use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
+use tower::util::{MapResponseLayer, option_layer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -123,26 +125,30 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let request_timeout = config.request_timeout;
     let max_in_flight = config.max_in_flight;
     let in_flight = Arc::new(Semaphore::new(max_in_flight));
+    // A line (and a span) per request halved cached throughput in the benchmarks (JSON logs, 2
+    // cores), and building the span costs even when nothing records it, so the layer is there only
+    // when the filter asks for DEBUG (`RUST_LOG=info,tower_http=debug`). /metrics counts and times
+    // every request, and `metrics::track` logs server failures with the request id.
+    let access_log = tracing::enabled!(Level::DEBUG) || tracing::enabled!(target: "tower_http", Level::DEBUG);
     // Outermost first. Metrics sit outside the load shedding and the time limit, so shed and
     // timed-out requests are counted too.
     let layers = ServiceBuilder::new()
         .layer(middleware::from_fn(limits::sanitize_request_id))
         .layer(SetRequestIdLayer::new(request_id.clone(), limits::RequestIds::default()))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
-        .layer(
-            TraceLayer::new_for_http()
+        .layer(option_layer(access_log.then(|| {
+            // Both arms of the option must answer the same body type.
+            let same_body = MapResponseLayer::new(|response: axum::response::Response<_>| response.map(Body::new));
+            let trace = TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
                     let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
                     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
                     tracing::debug_span!("request", method = %request.method(), route, request_id = id)
                 })
-                // A line (and a span) per request halved cached throughput in bench/run.sh (JSON
-                // logs, 2 cores); /metrics already counts and times requests, and `metrics::track`
-                // logs server failures with the request id. `RUST_LOG=info,tower_http=debug` brings
-                // the access log back.
                 .on_response(DefaultOnResponse::new().level(Level::DEBUG))
-                .on_failure(()),
-        )
+                .on_failure(());
+            ServiceBuilder::new().layer(same_body).layer(trace).into_inner()
+        })))
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             limits::shed_load(in_flight.clone(), max_in_flight, request, next)

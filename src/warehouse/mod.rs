@@ -15,6 +15,8 @@ pub mod queries;
 pub mod runs;
 pub mod youtube;
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -38,6 +40,14 @@ struct Inner {
     permits: Arc<Semaphore>,
     writer: Arc<tokio::sync::Mutex<Connection>>,
     data_version: AtomicU64,
+    memos: Mutex<Memos>,
+}
+
+/// Values derived from one data version, computed by the first read that needs them.
+#[derive(Default)]
+struct Memos {
+    data_version: u64,
+    values: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
 }
 
 impl Warehouse {
@@ -75,6 +85,7 @@ impl Warehouse {
                 permits: Arc::new(Semaphore::new(max_concurrent_queries)),
                 writer: Arc::new(tokio::sync::Mutex::new(writer)),
                 data_version: AtomicU64::new(data_version),
+                memos: Mutex::new(Memos::default()),
             }),
         })
     }
@@ -106,7 +117,7 @@ impl Warehouse {
             let conn = inner.checkout()?;
             let result = watch.run(&conn, || {
                 conn.execute_batch("BEGIN TRANSACTION")?;
-                let snapshot = Snapshot { conn: &conn, data_version: load::data_version(&conn)? };
+                let snapshot = Snapshot { conn: &conn, data_version: load::data_version(&conn)?, memos: &inner.memos };
                 let result = span.in_scope(|| work(&snapshot));
                 conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
                 result
@@ -169,6 +180,7 @@ impl Warehouse {
 pub struct Snapshot<'a> {
     conn: &'a Connection,
     data_version: u64,
+    memos: &'a Mutex<Memos>,
 }
 
 impl Snapshot<'_> {
@@ -179,6 +191,32 @@ impl Snapshot<'_> {
     /// The data version this snapshot sees; it names the answer in `meta.data_version`.
     pub fn data_version(&self) -> u64 {
         self.data_version
+    }
+
+    /// A value derived from this snapshot's data alone (the weeks held, the countries listed),
+    /// computed once per data version instead of by every answer: a few tenths of a millisecond
+    /// per statement is most of what a small answer costs. Every change to the data moves the
+    /// version, so a value kept for the version is the value this snapshot would compute.
+    pub fn memo<T: Any + Send + Sync>(&self, compute: impl FnOnce(&Connection) -> Result<T>) -> Result<Arc<T>> {
+        let key = TypeId::of::<T>();
+        {
+            let memos = self.memos.lock().expect("memo lock");
+            if memos.data_version == self.data_version
+                && let Some(value) = memos.values.get(&key).and_then(|v| v.clone().downcast::<T>().ok())
+            {
+                return Ok(value);
+            }
+        }
+        let value = Arc::new(compute(self.conn)?);
+        let mut memos = self.memos.lock().expect("memo lock");
+        // A snapshot older than the kept version must not put its values back.
+        if memos.data_version < self.data_version {
+            *memos = Memos { data_version: self.data_version, values: HashMap::new() };
+        }
+        if memos.data_version == self.data_version {
+            memos.values.insert(key, value.clone());
+        }
+        Ok(value)
     }
 }
 
@@ -318,6 +356,40 @@ mod tests {
         let next = warehouse.read(|db| Ok(db.data_version()));
         let answered = tokio::time::timeout(std::time::Duration::from_secs(20), next).await;
         assert!(matches!(answered, Ok(Ok(0))), "the abandoned statement kept running: {answered:?}");
+    }
+
+    /// A memo holds for its data version only: after a refresh commits, readers compute afresh,
+    /// and a reader still on the old snapshot neither sees nor replaces the new version's value.
+    #[tokio::test]
+    async fn a_memo_is_recomputed_when_the_data_version_moves() {
+        let (_dir, warehouse) = fresh().await;
+        let computed = Arc::new(AtomicU64::new(0));
+        async fn memo(warehouse: &Warehouse, computed: &Arc<AtomicU64>) -> Result<u64> {
+            let computed = computed.clone();
+            warehouse
+                .read(move |db| {
+                    let value = db.memo(|conn| {
+                        computed.fetch_add(1, Ordering::SeqCst);
+                        load::data_version(conn)
+                    })?;
+                    Ok(*value)
+                })
+                .await
+        }
+        assert_eq!(memo(&warehouse, &computed).await.unwrap(), 0);
+        assert_eq!(memo(&warehouse, &computed).await.unwrap(), 0);
+        assert_eq!(computed.load(Ordering::SeqCst), 1, "the second read computed again");
+        warehouse
+            .with_writer(|conn| {
+                let tx = conn.transaction()?;
+                load::bump_data_version(&tx, crate::domain::RunId(1), chrono::Utc::now())?;
+                tx.commit()?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(memo(&warehouse, &computed).await.unwrap(), 1, "a value of the old version was served");
+        assert_eq!(computed.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

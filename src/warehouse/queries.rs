@@ -76,7 +76,7 @@ pub const TOP10_GLOBAL_BEGIN: &str = include_str!("queries/top10_global_begin.sq
 pub const TOP10_GLOBAL_CHANGES: &str = include_str!("queries/top10_global_changes.sql");
 pub const TOP10_GLOBAL_MERGE: &str = include_str!("queries/top10_global_merge.sql");
 pub const TOP10_GLOBAL_WEEK: &str = include_str!("queries/top10_global_week.sql");
-pub const TOP10_GLOBAL_WEEKS_SUMMARY: &str = include_str!("queries/top10_global_weeks_summary.sql");
+pub const TOP10_GLOBAL_WEEKS: &str = include_str!("queries/top10_global_weeks.sql");
 pub const TOP10_MARTS_REBUILD: &str = include_str!("queries/top10_marts_rebuild.sql");
 pub const TOP10_MOST_POPULAR: &str = include_str!("queries/top10_most_popular.sql");
 pub const TOP10_MOST_POPULAR_BEGIN: &str = include_str!("queries/top10_most_popular_begin.sql");
@@ -157,7 +157,7 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("top10_country_weeks_summary", TOP10_COUNTRY_WEEKS_SUMMARY),
     ("top10_global_changes", TOP10_GLOBAL_CHANGES),
     ("top10_global_week", TOP10_GLOBAL_WEEK),
-    ("top10_global_weeks_summary", TOP10_GLOBAL_WEEKS_SUMMARY),
+    ("top10_global_weeks", TOP10_GLOBAL_WEEKS),
     ("top10_most_popular", TOP10_MOST_POPULAR),
     ("top10_most_popular_changes", TOP10_MOST_POPULAR_CHANGES),
     ("unmatched_count", UNMATCHED_COUNT),
