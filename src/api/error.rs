@@ -25,7 +25,9 @@ pub struct ErrorBody {
 
 pub fn status_of(err: &Error) -> StatusCode {
     match err {
-        Error::InvalidParameter { .. } | Error::UnknownCategory { .. } => StatusCode::BAD_REQUEST,
+        Error::InvalidParameter { .. } | Error::UnknownCategory { .. } | Error::UnknownTool { .. } => {
+            StatusCode::BAD_REQUEST
+        }
         Error::Unauthorized => StatusCode::UNAUTHORIZED,
         Error::UnknownCountry { .. }
         | Error::WeekNotFound { .. }
@@ -53,7 +55,8 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::QuotaExhausted { .. }
         | Error::InvalidResponse { .. }
         | Error::StepsFailed { .. } => StatusCode::BAD_GATEWAY,
-        Error::MissingApiKey { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        Error::MissingApiKey { .. } | Error::LlmNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+        Error::LlmFailed { .. } | Error::LlmMalformedOutput { .. } => StatusCode::BAD_GATEWAY,
         Error::MigrationChanged { .. }
         // Over HTTP the server picks the backup folder: any of these is the server's problem.
         | Error::TargetNotEmpty { .. }

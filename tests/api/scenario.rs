@@ -28,6 +28,8 @@ pub struct Scenario {
     /// (show title, genres) for the shows the catalog lists.
     pub genres: Vec<(String, Vec<&'static str>)>,
     pub videos: Vec<Video>,
+    /// (show title, overview) for shows whose catalog overview is not the default.
+    pub overviews: Vec<(String, String)>,
 }
 
 fn kind_prefix(category: &str) -> &'static str {
@@ -120,7 +122,7 @@ impl Scenario {
                 });
             }
         }
-        Scenario { global, countries, genres, videos }
+        Scenario { global, countries, genres, videos, overviews: Vec::new() }
     }
 
     fn catalog(&self) -> Vec<Value> {
@@ -129,7 +131,12 @@ impl Scenario {
             .enumerate()
             .map(|(i, (name, genres))| {
                 let movie = name.starts_with("Film") || name.starts_with("Cine");
-                show(&format!("{}", 1000 + i), if movie { "movie" } else { "series" }, name, 2026, genres)
+                let mut show =
+                    show(&format!("{}", 1000 + i), if movie { "movie" } else { "series" }, name, 2026, genres);
+                if let Some((_, overview)) = self.overviews.iter().find(|(n, _)| n == name) {
+                    show["overview"] = Value::from(overview.as_str());
+                }
+                show
             })
             .collect()
     }
