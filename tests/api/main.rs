@@ -15,6 +15,7 @@ mod hardening;
 mod helpers;
 mod ingest_runs;
 mod llm;
+mod llm_real;
 mod openapi;
 mod ops;
 mod real_data;
