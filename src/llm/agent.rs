@@ -199,7 +199,9 @@ impl Run<'_> {
         let mut messages =
             vec![Message::new("system", system_prompt(mode, self.specs)), Message::new("user", self.question)];
         let native_tools: Vec<Value> = self.specs.iter().map(ToolSpec::native).collect();
-        let step_format = step_format(self.specs);
+        // The answer must come from tool results, so the first step can only be a tool call.
+        let first_step = step_format(self.specs, false);
+        let any_step = step_format(self.specs, true);
         let mut malformed = 0;
         loop {
             if Instant::now() >= self.deadline {
@@ -211,7 +213,8 @@ impl Run<'_> {
             let max_tokens = MAX_COMPLETION_TOKENS.min(self.budget.max_tokens - self.usage.total()) as u32;
             let (tools, format) = match mode {
                 ToolMode::Native => (Some(native_tools.as_slice()), None),
-                ToolMode::Json => (None, Some(&step_format)),
+                ToolMode::Json if self.tool_calls.is_empty() => (None, Some(&first_step)),
+                ToolMode::Json => (None, Some(&any_step)),
             };
             let started = Instant::now();
             let completion = match self.client.complete(&messages, tools, format, max_tokens, self.deadline).await {
@@ -383,7 +386,7 @@ fn system_prompt(mode: ToolMode, specs: &[ToolSpec]) -> String {
     if mode == ToolMode::Json {
         prompt.push_str(
             "\nReply with one JSON object and nothing else: {\"tool\": <name>, \"arguments\": {...}} to call a \
-             tool, or {\"answer\": <text>} to answer. Tools:",
+             tool, or {\"answer\": <text>} to answer. Call a tool first: answers come from tool results. Tools:",
         );
         for spec in specs {
             prompt.push_str(&format!("\n- {}: {}", spec.name, first_sentence(&spec.description)));
@@ -397,9 +400,9 @@ fn first_sentence(text: &str) -> &str {
     line.find(". ").map_or(line, |end| &line[..=end])
 }
 
-/// JSON mode's `response_format`: one step, a call of an offered tool with schema-valid arguments
-/// or an answer.
-fn step_format(specs: &[ToolSpec]) -> Value {
+/// JSON mode's `response_format`: one step, a call of an offered tool with schema-valid arguments,
+/// or (`answer`) an answer.
+fn step_format(specs: &[ToolSpec], answer: bool) -> Value {
     let mut steps: Vec<Value> = specs
         .iter()
         .map(|spec| {
@@ -411,12 +414,14 @@ fn step_format(specs: &[ToolSpec]) -> Value {
             })
         })
         .collect();
-    steps.push(json!({
-        "type": "object",
-        "properties": { "answer": { "type": "string", "maxLength": 600 } },
-        "required": ["answer"],
-        "additionalProperties": false,
-    }));
+    if answer {
+        steps.push(json!({
+            "type": "object",
+            "properties": { "answer": { "type": "string", "maxLength": 600 } },
+            "required": ["answer"],
+            "additionalProperties": false,
+        }));
+    }
     json!({ "type": "json_schema", "json_schema": { "name": "step", "schema": { "anyOf": steps } } })
 }
 

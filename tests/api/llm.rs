@@ -251,8 +251,10 @@ async fn json_mode_offers_a_schema_of_steps_and_hands_results_back_as_data() {
     let format = &bodies[0]["response_format"];
     assert_eq!(format["type"], "json_schema");
     let steps = format["json_schema"]["schema"]["anyOf"].as_array().unwrap();
-    assert_eq!(steps.len(), 10, "nine tools and the answer");
+    assert_eq!(steps.len(), 9, "the first step can only call one of the nine tools");
     assert_eq!(steps[3]["properties"]["tool"]["const"], "top_titles");
+    let steps = bodies[1]["response_format"]["json_schema"]["schema"]["anyOf"].as_array().unwrap();
+    assert_eq!(steps.len(), 10, "with a tool result, the answer too");
     assert_eq!(steps[9]["required"], json!(["answer"]));
     let second = bodies[1]["messages"].as_array().unwrap();
     assert_eq!(
