@@ -44,7 +44,7 @@ impl App {
                 (token.clone(), Some(token))
             }
         };
-        let state = AppState::new(warehouse.clone(), pipeline.clone(), &token, &config);
+        let state = AppState::new(warehouse.clone(), pipeline.clone(), &token, &config)?;
         let backups = Backups::new(config.backup_dir.clone(), config.backup_keep);
         let router = api::router(state.clone(), &config).layer(Extension(backups));
         let listener = TcpListener::bind(config.listen)

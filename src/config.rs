@@ -73,6 +73,50 @@ pub struct Config {
     pub catalog: CatalogConfig,
     pub youtube: YouTubeConfig,
     pub schedule: ScheduleConfig,
+    pub llm: LlmConfig,
+}
+
+/// The language model behind `POST /v1/ask`: any OpenAI-compatible chat-completions API.
+#[derive(Debug, Clone)]
+pub struct LlmConfig {
+    /// `NA_LLM_BASE_URL`, e.g. `https://api.openai.com/v1/`; `/ask` answers 503 without it.
+    pub base_url: Option<Url>,
+    /// `NA_LLM_MODEL`; `/ask` answers 503 without it.
+    pub model: Option<String>,
+    /// `NA_LLM_API_KEY`, sent as a bearer token; local servers need none.
+    pub api_key: Option<SecretString>,
+    /// `NA_LLM_TOOL_MODE`.
+    pub tool_mode: ToolMode,
+    /// `NA_LLM_TIMEOUT_SECS`: one model call, connection to last byte.
+    pub timeout: Duration,
+    /// `NA_LLM_MAX_RETRIES`: attempts after the first for a throttled, failing or timed-out call.
+    pub max_retries: u32,
+    /// `NA_LLM_MAX_TOOL_CALLS`: tool calls one question may make; a request may ask for fewer.
+    pub max_tool_calls: u32,
+    /// `NA_LLM_MAX_TOKENS`: prompt and completion tokens one question may spend, all calls together.
+    pub max_tokens: u64,
+    /// `NA_LLM_BUDGET_SECS`: how long one question may take, all calls together.
+    pub budget: Duration,
+    /// `NA_LLM_MAX_ROWS`: rows of each tool result shown to the model.
+    pub max_rows: usize,
+}
+
+/// How the model is offered the tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolMode {
+    /// The API's own `tools` and `tool_calls`.
+    Native,
+    /// `response_format` with a JSON schema of every allowed step, for models without tool calling.
+    Json,
+}
+
+impl ToolMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToolMode::Native => "native",
+            ToolMode::Json => "json",
+        }
+    }
 }
 
 /// The Streaming Availability API.
@@ -184,6 +228,17 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_SCHEDULE_TOP10", Some("0 18 * * TUE")),
     ("NA_SCHEDULE_CATALOG", Some("30 3 * * *")),
     ("NA_SCHEDULE_YOUTUBE", Some("0 5 * * *")),
+    ("NA_LLM_BASE_URL", None),
+    ("NA_LLM_MODEL", None),
+    ("NA_LLM_API_KEY", None),
+    ("NA_LLM_TOOL_MODE", Some("native")),
+    ("NA_LLM_TIMEOUT_SECS", Some("60")),
+    ("NA_LLM_MAX_RETRIES", Some("2")),
+    ("NA_LLM_MAX_TOOL_CALLS", Some("6")),
+    ("NA_LLM_MAX_TOKENS", Some("32000")),
+    // Under NA_REQUEST_TIMEOUT_SECS' default, so a question over budget still gets its partial answer.
+    ("NA_LLM_BUDGET_SECS", Some("25")),
+    ("NA_LLM_MAX_ROWS", Some("20")),
 ];
 
 /// Where the demo profile keeps its warehouse unless `NA_WAREHOUSE` says otherwise, so sample data
@@ -288,6 +343,7 @@ impl Config {
                 region: parse_country("NA_YOUTUBE_REGION", get("NA_YOUTUBE_REGION"))?,
             },
             schedule: parse_schedule(&get)?,
+            llm: parse_llm(&get, &lookup)?,
         })
     }
 
@@ -519,6 +575,50 @@ fn parse_origins(raw: Option<String>) -> Result<Vec<String>, ConfigError> {
         origins.push(origin);
     }
     Ok(origins)
+}
+
+fn parse_llm(
+    get: &dyn Fn(&'static str) -> Option<String>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<LlmConfig, ConfigError> {
+    let base_url = match lookup("NA_LLM_BASE_URL") {
+        Some(raw) => {
+            let url = parse_base_url("NA_LLM_BASE_URL", Some(raw.clone()))?;
+            if url.scheme() == "file" {
+                return Err(ConfigError::Invalid {
+                    name: "NA_LLM_BASE_URL",
+                    got: raw,
+                    accepted: "expected an http:// or https:// URL",
+                });
+            }
+            Some(url)
+        }
+        None => None,
+    };
+    let raw_mode = get("NA_LLM_TOOL_MODE").unwrap_or_default();
+    let tool_mode = match raw_mode.trim().to_ascii_lowercase().as_str() {
+        "native" => ToolMode::Native,
+        "json" => ToolMode::Json,
+        _ => {
+            return Err(ConfigError::Invalid {
+                name: "NA_LLM_TOOL_MODE",
+                got: raw_mode,
+                accepted: "accepted values: native, json",
+            });
+        }
+    };
+    Ok(LlmConfig {
+        base_url,
+        model: lookup("NA_LLM_MODEL").map(|m| m.trim().to_owned()).filter(|m| !m.is_empty()),
+        api_key: parse_api_key("NA_LLM_API_KEY", lookup("NA_LLM_API_KEY"))?,
+        tool_mode,
+        timeout: parse_secs("NA_LLM_TIMEOUT_SECS", get("NA_LLM_TIMEOUT_SECS"))?,
+        max_retries: parse_count_from("NA_LLM_MAX_RETRIES", get("NA_LLM_MAX_RETRIES"), 0, 10)? as u32,
+        max_tool_calls: parse_count_from("NA_LLM_MAX_TOOL_CALLS", get("NA_LLM_MAX_TOOL_CALLS"), 1, 50)? as u32,
+        max_tokens: parse_count_from("NA_LLM_MAX_TOKENS", get("NA_LLM_MAX_TOKENS"), 100, 10_000_000)? as u64,
+        budget: parse_secs("NA_LLM_BUDGET_SECS", get("NA_LLM_BUDGET_SECS"))?,
+        max_rows: parse_count_from("NA_LLM_MAX_ROWS", get("NA_LLM_MAX_ROWS"), 1, 1000)? as usize,
+    })
 }
 
 fn parse_token(raw: Option<String>) -> Result<Option<SecretString>, ConfigError> {

@@ -113,6 +113,19 @@ pub enum Error {
     #[error("cannot open the warehouse at {path}: {reason}")]
     WarehouseOpen { path: String, reason: String },
 
+    // The language model behind `/v1/ask`.
+    #[error(
+        "no language model is configured; set NA_LLM_BASE_URL and NA_LLM_MODEL (and NA_LLM_API_KEY for a hosted \
+         API) to use /v1/ask"
+    )]
+    LlmNotConfigured,
+    #[error("the language model failed: {reason}")]
+    LlmFailed { reason: String },
+    #[error("the language model's output could not be used: {reason}")]
+    LlmMalformedOutput { reason: String },
+    #[error("there is no tool {name:?}; accepted: {accepted}")]
+    UnknownTool { name: String, accepted: String },
+
     // Our fault; details go to the log, not to clients.
     #[error("warehouse error: {0}")]
     Warehouse(#[from] duckdb::Error),
@@ -162,6 +175,10 @@ impl Error {
             Error::MigrationChanged { .. } => "migration_changed",
             Error::UnknownMigration { .. } => "unknown_migration",
             Error::WarehouseOpen { .. } => "warehouse_open",
+            Error::LlmNotConfigured => "llm_not_configured",
+            Error::LlmFailed { .. } => "llm_failed",
+            Error::LlmMalformedOutput { .. } => "llm_malformed_output",
+            Error::UnknownTool { .. } => "unknown_tool",
             Error::Warehouse(_) => "warehouse",
             Error::Internal(_) => "internal",
         }

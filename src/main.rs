@@ -3,13 +3,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use netflix_analytics::config::Config;
 use netflix_analytics::domain::{RunProgress, RunStatus, SourceId, Trigger};
 use netflix_analytics::pipeline::{CatalogMode, Pipeline, RunOptions};
-use netflix_analytics::warehouse::{Warehouse, backup};
-use netflix_analytics::{App, api, demo, telemetry};
+use netflix_analytics::warehouse::{Warehouse, backup, llm_calls};
+use netflix_analytics::{App, api, demo, llm, telemetry};
 use secrecy::ExposeSecret;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -76,6 +77,18 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Evaluate the configured language model (NA_LLM_*) on a question set against the warehouse
+    /// (NA_WAREHOUSE): tool choice, arguments, grounding and answer checks, tokens and latency.
+    /// Prints a Markdown table; every model call is logged in the warehouse. The service must be
+    /// stopped.
+    EvalLlm {
+        /// The question set.
+        #[arg(long, default_value = "eval/llm-questions.json")]
+        set: PathBuf,
+        /// Also write every question's result here, as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -110,6 +123,7 @@ fn main() -> ExitCode {
             Command::Migrate => migrate(config).await,
             Command::Backup { dir } => backup(config, dir).await,
             Command::Restore { dir, force } => restore(config, dir, force).await,
+            Command::EvalLlm { set, json } => eval_llm(config, set, json).await,
             Command::Openapi => unreachable!("handled before the runtime starts"),
         }
     });
@@ -257,6 +271,35 @@ async fn restore(config: Config, dir: PathBuf, force: bool) -> anyhow::Result<Ex
         manifest.data_version
     );
     println!("{}", serde_json::to_string_pretty(&manifest)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn eval_llm(config: Config, set: PathBuf, json: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let items: Vec<llm::eval::EvalItem> = serde_json::from_slice(
+        &std::fs::read(&set).with_context(|| format!("cannot read the question set {}", set.display()))?,
+    )
+    .with_context(|| format!("{} is not a question set", set.display()))?;
+    let Some(client) = llm::ChatClient::from_config(&config.llm, config.retry_base)? else {
+        anyhow::bail!("no language model is configured; set NA_LLM_BASE_URL and NA_LLM_MODEL");
+    };
+    if !config.warehouse.is_file() {
+        anyhow::bail!("there is no warehouse at {} (NA_WAREHOUSE) to answer from", config.warehouse.display());
+    }
+    let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
+    let tools = api::tools::WarehouseTools::new(warehouse.clone(), config.max_rows);
+    let budget = llm::Budget {
+        max_tool_calls: config.llm.max_tool_calls,
+        max_tokens: config.llm.max_tokens,
+        duration: config.llm.budget,
+        max_rows: config.llm.max_rows,
+    };
+    let (report, calls) = llm::eval::run(&client, &tools, &items, budget).await;
+    warehouse.with_connection(move |conn| llm_calls::insert(conn, &calls)).await?;
+    if let Some(path) = json {
+        std::fs::write(&path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    print!("{}", report.markdown());
     Ok(ExitCode::SUCCESS)
 }
 

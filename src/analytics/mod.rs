@@ -3,6 +3,7 @@
 
 mod answer;
 pub mod insights;
+pub mod llm_calls;
 pub mod scope;
 mod stats;
 pub mod titles;

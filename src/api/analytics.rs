@@ -72,17 +72,22 @@ pub async fn top_titles(
     Query(p): Query<TopTitlesParams>,
 ) -> Result<Response> {
     let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
-    let region = params::region(p.region.as_deref())?;
-    let default_order = if region == Region::Global { TitleOrder::Hours } else { TitleOrder::Weeks };
-    let question = TopTitles {
-        region,
-        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        category: params::category(p.category.as_deref(), params::list_of(region))?,
-        order: params::choice("order", p.order.as_deref(), TitleOrder::parse, TitleOrder::ACCEPTED)?
-            .unwrap_or(default_order),
-        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
-    };
-    Ok(answer_charted(&state, &headers, format, "/v1/analytics/top-titles".into(), question).await)
+    Ok(answer_charted(&state, &headers, format, "/v1/analytics/top-titles".into(), p.question(state.max_rows())?).await)
+}
+
+impl TopTitlesParams {
+    pub fn question(&self, max_rows: u32) -> Result<TopTitles> {
+        let region = params::region(self.region.as_deref())?;
+        let default_order = if region == Region::Global { TitleOrder::Hours } else { TitleOrder::Weeks };
+        Ok(TopTitles {
+            region,
+            range: params::week_range(self.from.as_deref(), self.to.as_deref())?,
+            category: params::category(self.category.as_deref(), params::list_of(region))?,
+            order: params::choice("order", self.order.as_deref(), TitleOrder::parse, TitleOrder::ACCEPTED)?
+                .unwrap_or(default_order),
+            page: params::page_or_all(self.limit.as_deref(), self.offset, PageSize::LIST, max_rows)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -128,13 +133,25 @@ pub async fn trajectory(
     Query(p): Query<TrajectoryParams>,
 ) -> Result<Response> {
     let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
-    let question = Trajectory {
-        title_id: id,
-        region: params::region(p.region.as_deref())?,
-        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
-    };
-    Ok(answer_charted(&state, &headers, format, format!("/v1/titles/{id}/trajectory"), question).await)
+    Ok(answer_charted(
+        &state,
+        &headers,
+        format,
+        format!("/v1/titles/{id}/trajectory"),
+        p.question(id, state.max_rows())?,
+    )
+    .await)
+}
+
+impl TrajectoryParams {
+    pub fn question(&self, title_id: i64, max_rows: u32) -> Result<Trajectory> {
+        Ok(Trajectory {
+            title_id,
+            region: params::region(self.region.as_deref())?,
+            range: params::week_range(self.from.as_deref(), self.to.as_deref())?,
+            page: params::page_or_all(self.limit.as_deref(), self.offset, PageSize::WHOLE, max_rows)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -183,12 +200,24 @@ pub async fn engagement_vs_rank(
     Query(p): Query<EngagementParams>,
 ) -> Result<Response> {
     let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
-    let question = EngagementVsRank {
-        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        category: params::category(p.category.as_deref(), List::Global)?,
-        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
-    };
-    Ok(answer_charted(&state, &headers, format, "/v1/analytics/engagement-vs-rank".into(), question).await)
+    Ok(answer_charted(
+        &state,
+        &headers,
+        format,
+        "/v1/analytics/engagement-vs-rank".into(),
+        p.question(state.max_rows())?,
+    )
+    .await)
+}
+
+impl EngagementParams {
+    pub fn question(&self, max_rows: u32) -> Result<EngagementVsRank> {
+        Ok(EngagementVsRank {
+            range: params::week_range(self.from.as_deref(), self.to.as_deref())?,
+            category: params::category(self.category.as_deref(), List::Global)?,
+            page: params::page_or_all(self.limit.as_deref(), self.offset, PageSize::LIST, max_rows)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -236,12 +265,24 @@ pub async fn genre_performance(
     Query(p): Query<GenreParams>,
 ) -> Result<Response> {
     let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
-    let question = GenrePerformance {
-        region: params::region(p.region.as_deref())?,
-        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
-    };
-    Ok(answer_charted(&state, &headers, format, "/v1/analytics/genre-performance".into(), question).await)
+    Ok(answer_charted(
+        &state,
+        &headers,
+        format,
+        "/v1/analytics/genre-performance".into(),
+        p.question(state.max_rows())?,
+    )
+    .await)
+}
+
+impl GenreParams {
+    pub fn question(&self, max_rows: u32) -> Result<GenrePerformance> {
+        Ok(GenrePerformance {
+            region: params::region(self.region.as_deref())?,
+            range: params::week_range(self.from.as_deref(), self.to.as_deref())?,
+            page: params::page_or_all(self.limit.as_deref(), self.offset, PageSize::WHOLE, max_rows)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -284,11 +325,23 @@ pub async fn regional_preferences(
     Query(p): Query<PeriodParams>,
 ) -> Result<Response> {
     let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
-    let question = RegionalPreferences {
-        range: params::week_range(p.from.as_deref(), p.to.as_deref())?,
-        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?,
-    };
-    Ok(answer_charted(&state, &headers, format, "/v1/analytics/regional-preferences".into(), question).await)
+    Ok(answer_charted(
+        &state,
+        &headers,
+        format,
+        "/v1/analytics/regional-preferences".into(),
+        p.preferences(state.max_rows())?,
+    )
+    .await)
+}
+
+impl PeriodParams {
+    pub fn preferences(&self, max_rows: u32) -> Result<RegionalPreferences> {
+        Ok(RegionalPreferences {
+            range: params::week_range(self.from.as_deref(), self.to.as_deref())?,
+            page: params::page_or_all(self.limit.as_deref(), self.offset, PageSize::WHOLE, max_rows)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -382,18 +435,31 @@ pub async fn category_viewership(
     Query(p): Query<ViewershipParams>,
 ) -> Result<Response> {
     let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
-    let range = params::week_range(p.from.as_deref(), p.to.as_deref())?;
-    let page = params::page_or_all(p.limit.as_deref(), p.offset, PageSize::WHOLE, state.max_rows())?;
     let path = "/v1/analytics/category-viewership".to_owned();
-    Ok(match p.interval.as_deref().map(str::trim) {
-        None | Some("total") => {
-            answer_charted(&state, &headers, format, path, CategoryViewership { range, page }).await
-        }
-        Some("week") => answer_charted(&state, &headers, format, path, CategoryViewershipWeekly { range, page }).await,
-        Some(other) => {
-            return Err(Error::invalid("interval", format!("{other:?} is not an interval; accepted: total, week")));
-        }
+    Ok(match p.question(state.max_rows())? {
+        Viewership::Total(question) => answer_charted(&state, &headers, format, path, question).await,
+        Viewership::Weekly(question) => answer_charted(&state, &headers, format, path, question).await,
     })
+}
+
+/// `category-viewership` asks one of two questions, by `interval`.
+pub enum Viewership {
+    Total(CategoryViewership),
+    Weekly(CategoryViewershipWeekly),
+}
+
+impl ViewershipParams {
+    pub fn question(&self, max_rows: u32) -> Result<Viewership> {
+        let range = params::week_range(self.from.as_deref(), self.to.as_deref())?;
+        let page = params::page_or_all(self.limit.as_deref(), self.offset, PageSize::WHOLE, max_rows)?;
+        match self.interval.as_deref().map(str::trim) {
+            None | Some("total") => Ok(Viewership::Total(CategoryViewership { range, page })),
+            Some("week") => Ok(Viewership::Weekly(CategoryViewershipWeekly { range, page })),
+            Some(other) => {
+                Err(Error::invalid("interval", format!("{other:?} is not an interval; accepted: total, week")))
+            }
+        }
+    }
 }
 
 /// Hours viewed over time: each chosen title's global hours and views per week (all its seasons and
@@ -510,13 +576,30 @@ pub async fn youtube_top_engagement(
     Query(p): Query<TopEngagementParams>,
 ) -> Result<Response> {
     let format = Format::negotiate_charted(p.format.as_deref(), &headers)?;
-    let question = YoutubeTopEngagement {
-        days: params::day_range(p.from.as_deref(), p.to.as_deref())?,
-        metric: params::choice("metric", p.metric.as_deref(), EngagementMetric::parse, EngagementMetric::ACCEPTED)?
+    Ok(answer_charted(
+        &state,
+        &headers,
+        format,
+        "/v1/analytics/youtube/top-engagement".into(),
+        p.question(state.max_rows())?,
+    )
+    .await)
+}
+
+impl TopEngagementParams {
+    pub fn question(&self, max_rows: u32) -> Result<YoutubeTopEngagement> {
+        Ok(YoutubeTopEngagement {
+            days: params::day_range(self.from.as_deref(), self.to.as_deref())?,
+            metric: params::choice(
+                "metric",
+                self.metric.as_deref(),
+                EngagementMetric::parse,
+                EngagementMetric::ACCEPTED,
+            )?
             .unwrap_or(EngagementMetric::Views),
-        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
-    };
-    Ok(answer_charted(&state, &headers, format, "/v1/analytics/youtube/top-engagement".into(), question).await)
+            page: params::page_or_all(self.limit.as_deref(), self.offset, PageSize::LIST, max_rows)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -25,7 +25,10 @@ pub struct ErrorBody {
 
 pub fn status_of(err: &Error) -> StatusCode {
     match err {
-        Error::InvalidParameter { .. } | Error::UnknownCategory { .. } | Error::AnswerTooLarge { .. } => {
+        Error::InvalidParameter { .. }
+        | Error::UnknownCategory { .. }
+        | Error::AnswerTooLarge { .. }
+        | Error::UnknownTool { .. } => {
             StatusCode::BAD_REQUEST
         }
         Error::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -55,7 +58,8 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::QuotaExhausted { .. }
         | Error::InvalidResponse { .. }
         | Error::StepsFailed { .. } => StatusCode::BAD_GATEWAY,
-        Error::MissingApiKey { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        Error::MissingApiKey { .. } | Error::LlmNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+        Error::LlmFailed { .. } | Error::LlmMalformedOutput { .. } => StatusCode::BAD_GATEWAY,
         Error::MigrationChanged { .. }
         // Over HTTP the server picks the backup folder: any of these is the server's problem.
         | Error::TargetNotEmpty { .. }

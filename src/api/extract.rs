@@ -1,6 +1,6 @@
-//! `Query` and `Path` extractors whose rejections are our JSON errors rather than axum's plain text.
+//! `Query`, `Path` and `Json` extractors whose rejections are our JSON errors rather than axum's plain text.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -29,5 +29,18 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
             .await
             .map(|p| Path(p.0))
             .map_err(|rejection| Error::invalid("path", rejection.body_text()))
+    }
+}
+
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Error> {
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|j| Json(j.0))
+            .map_err(|rejection| Error::invalid("body", rejection.body_text()))
     }
 }

@@ -1,5 +1,5 @@
 //! `/metrics` in the Prometheus (OpenMetrics) text format: requests and latencies per route and
-//! status, the response cache, and ingestion runs and rows by source and outcome. Run counts come
+//! status, the response cache, language-model calls, and ingestion runs and rows by source and outcome. Run counts come
 //! from the run records at scrape time, so they survive restarts and count CLI runs too.
 
 use std::collections::HashSet;
@@ -20,6 +20,7 @@ use prometheus_client::registry::Registry;
 
 use super::error::ServerFailure;
 use super::state::AppState;
+use crate::domain::LlmCall;
 use crate::error::{Error, Result};
 use crate::warehouse::runs::{self, RunTotals};
 
@@ -36,6 +37,24 @@ struct RequestLabels {
 struct RouteLabels {
     route: &'static str,
     method: &'static str,
+}
+
+/// Purpose, mode and outcome of a model call are each one of a few fixed names.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LlmLabels {
+    purpose: &'static str,
+    mode: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LlmModeLabels {
+    mode: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TokenLabels {
+    kind: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -57,6 +76,9 @@ pub struct Metrics {
     cache_bytes: Gauge,
     data_version: Gauge,
     runs: std::sync::Arc<RunCollector>,
+    llm_calls: Family<LlmLabels, Counter>,
+    llm_latency: Family<LlmModeLabels, Histogram>,
+    llm_tokens: Family<TokenLabels, Counter>,
 }
 
 /// Ingestion runs and rows as of the last scrape.
@@ -125,6 +147,19 @@ impl Metrics {
         registry.register("data_version", "The warehouse's data version", data_version.clone());
         let runs = std::sync::Arc::new(RunCollector::default());
         registry.register_collector(Box::new(runs.clone()));
+        let llm_calls = Family::<LlmLabels, Counter>::default();
+        registry.register("llm_calls", "Language-model calls by purpose, tool mode and outcome", llm_calls.clone());
+        let llm_latency = Family::<LlmModeLabels, Histogram>::new_with_constructor(|| {
+            // 10 ms to about 160 s.
+            Histogram::new(exponential_buckets(0.01, 2.0, 15))
+        });
+        registry.register("llm_call_duration_seconds", "Language-model call latency by tool mode", llm_latency.clone());
+        let llm_tokens = Family::<TokenLabels, Counter>::default();
+        registry.register(
+            "llm_tokens",
+            "Tokens spent on language-model calls: prompt or completion",
+            llm_tokens.clone(),
+        );
         let outcome = |result| cache.get_or_create(&CacheLabels { result }).clone();
         Metrics {
             registry,
@@ -138,7 +173,18 @@ impl Metrics {
             cache_bytes,
             data_version,
             runs,
+            llm_calls,
+            llm_latency,
+            llm_tokens,
         }
+    }
+
+    pub fn llm_call(&self, call: &LlmCall) {
+        let labels = LlmLabels { purpose: call.purpose, mode: call.mode, outcome: call.outcome.as_str() };
+        self.llm_calls.get_or_create(&labels).inc();
+        self.llm_latency.get_or_create(&LlmModeLabels { mode: call.mode }).observe(call.latency_ms as f64 / 1000.0);
+        self.llm_tokens.get_or_create(&TokenLabels { kind: "prompt" }).inc_by(call.prompt_tokens);
+        self.llm_tokens.get_or_create(&TokenLabels { kind: "completion" }).inc_by(call.completion_tokens);
     }
 
     pub fn cache_hit(&self) {

@@ -14,12 +14,14 @@ mod extract;
 pub mod format;
 pub mod ingest;
 mod limits;
+pub mod llm;
 pub mod metrics;
 pub mod ops;
 mod params;
 mod spec;
 pub mod state;
 pub mod titles;
+pub mod tools;
 pub mod top10;
 
 use std::sync::Arc;
@@ -67,6 +69,7 @@ use crate::error::Error;
         (name = "top10", description = "The Netflix Top 10 lists as published"),
         (name = "titles", description = "One identity per title across the Top 10, the catalog and YouTube"),
         (name = "analytics", description = "The business questions, over a period; cached, with ETags"),
+        (name = "llm", description = "Questions in words, answered by a language model through these endpoints' questions"),
         (name = "ingest", description = "Refreshes and their history"),
         (name = "ops", description = "Health and readiness"),
     )
@@ -102,6 +105,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics::weekly_hours))
         .routes(routes!(analytics::youtube_top_engagement))
         .routes(routes!(analytics::youtube_duration_histogram))
+        .routes(routes!(llm::ask))
+        .routes(routes!(llm::list_calls))
         .routes(routes!(ingest::trigger_ingest))
         .routes(routes!(ingest::list_runs))
         .routes(routes!(ingest::get_run))

@@ -1,5 +1,5 @@
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
@@ -8,7 +8,10 @@ use subtle::ConstantTimeEq;
 use super::cache::ResponseCache;
 use super::limits::TriggerLimiter;
 use super::metrics::Metrics;
+use super::tools::WarehouseTools;
 use crate::config::Config;
+use crate::error::Result;
+use crate::llm::{Budget, ChatClient};
 use crate::pipeline::Pipeline;
 use crate::warehouse::Warehouse;
 
@@ -30,13 +33,32 @@ struct Inner {
     metrics: Arc<Metrics>,
     triggers: TriggerLimiter,
     max_rows: u32,
+    /// `None` when no model is configured.
+    llm: Option<ChatClient>,
+    llm_budget: Budget,
+    tools: WarehouseTools,
+    /// Model calls logged by this process; part of the call log's cache key.
+    llm_calls_logged: AtomicU64,
 }
 
 impl AppState {
-    pub fn new(warehouse: Warehouse, pipeline: Pipeline, admin_token: &SecretString, config: &Config) -> AppState {
+    pub fn new(
+        warehouse: Warehouse,
+        pipeline: Pipeline,
+        admin_token: &SecretString,
+        config: &Config,
+    ) -> Result<AppState> {
         let metrics = Arc::new(Metrics::new());
-        AppState {
+        let llm = ChatClient::from_config(&config.llm, config.retry_base)?;
+        let llm_budget = Budget {
+            max_tool_calls: config.llm.max_tool_calls,
+            max_tokens: config.llm.max_tokens,
+            duration: config.llm.budget,
+            max_rows: config.llm.max_rows,
+        };
+        Ok(AppState {
             inner: Arc::new(Inner {
+                tools: WarehouseTools::new(warehouse.clone(), config.max_rows),
                 warehouse,
                 pipeline,
                 admin_token_digest: Sha256::digest(admin_token.expose_secret().as_bytes()).into(),
@@ -46,8 +68,31 @@ impl AppState {
                 metrics,
                 triggers: TriggerLimiter::new(config.trigger_rate_per_minute),
                 max_rows: config.max_rows,
+                llm,
+                llm_budget,
+                llm_calls_logged: AtomicU64::new(0),
             }),
-        }
+        })
+    }
+
+    pub fn llm(&self) -> Option<&ChatClient> {
+        self.inner.llm.as_ref()
+    }
+
+    pub fn llm_budget(&self) -> Budget {
+        self.inner.llm_budget
+    }
+
+    pub fn tools(&self) -> &WarehouseTools {
+        &self.inner.tools
+    }
+
+    pub fn llm_calls_logged(&self) -> u64 {
+        self.inner.llm_calls_logged.load(Ordering::Acquire)
+    }
+
+    pub fn llm_calls_recorded(&self, count: u64) {
+        self.inner.llm_calls_logged.fetch_add(count, Ordering::AcqRel);
     }
 
     pub fn warehouse(&self) -> &Warehouse {

@@ -60,21 +60,26 @@ pub async fn search_titles(
     Query(p): Query<TitlesParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let asked = p.q.unwrap_or_default();
-    if asked.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::invalid("q", format!("the query is longer than {MAX_QUERY_CHARS} characters")));
+    Ok(answer(&state, &headers, format, "/v1/titles".into(), p.question(state.max_rows())?).await)
+}
+
+impl TitlesParams {
+    pub fn question(&self, max_rows: u32) -> Result<TitleSearch> {
+        let asked = self.q.clone().unwrap_or_default();
+        if asked.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::invalid("q", format!("the query is longer than {MAX_QUERY_CHARS} characters")));
+        }
+        let query = normalize(&asked);
+        if query.is_empty() && !asked.trim().is_empty() {
+            return Err(Error::invalid("q", "the query has no letters or digits to search for"));
+        }
+        Ok(TitleSearch {
+            query,
+            asked,
+            kind: params::choice("kind", self.kind.as_deref(), TitleKind::parse, TitleKind::ACCEPTED)?,
+            page: params::page_or_all(self.limit.as_deref(), self.offset, PageSize::LIST, max_rows)?,
+        })
     }
-    let query = normalize(&asked);
-    if query.is_empty() && !asked.trim().is_empty() {
-        return Err(Error::invalid("q", "the query has no letters or digits to search for"));
-    }
-    let question = TitleSearch {
-        query,
-        asked,
-        kind: params::choice("kind", p.kind.as_deref(), TitleKind::parse, TitleKind::ACCEPTED)?,
-        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
-    };
-    Ok(answer(&state, &headers, format, "/v1/titles".into(), question).await)
 }
 
 /// Everything the feeds say about one title: its Top 10 presence, the catalog show, YouTube videos

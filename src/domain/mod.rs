@@ -3,6 +3,7 @@
 
 mod category;
 mod country;
+mod llm_call;
 mod progress;
 mod run;
 mod source;
@@ -10,6 +11,7 @@ mod week;
 
 pub use category::{Category, List};
 pub use country::CountryCode;
+pub use llm_call::{CallOutcome, LlmCall};
 pub use progress::{Estimate, Progress, RunProgress};
 pub use run::{FileReport, FileStatus, IngestRun, RejectedRow, RunError, RunId, RunStatus, RunStep, Trigger};
 pub use source::SourceId;

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_identity_evidence",
         sql: include_str!("../../migrations/0008_identity_evidence.sql"),
     },
+    Migration { version: 9, name: "0009_llm_calls", sql: include_str!("../../migrations/0009_llm_calls.sql") },
 ];
 
 pub fn checksum(sql: &str) -> String {

@@ -9,6 +9,7 @@
 pub mod backup;
 pub mod catalog;
 pub mod identity;
+pub mod llm_calls;
 pub mod load;
 pub mod migrate;
 pub mod queries;

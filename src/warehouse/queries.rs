@@ -42,6 +42,8 @@ pub const IDENTITY_REGISTRY: &str = include_str!("queries/identity_registry.sql"
 pub const IDENTITY_TITLE_STATS: &str = include_str!("queries/identity_title_stats.sql");
 pub const IDENTITY_TOP10_ENTITIES: &str = include_str!("queries/identity_top10_entities.sql");
 pub const IDENTITY_YOUTUBE_VIDEOS: &str = include_str!("queries/identity_youtube_videos.sql");
+pub const LLM_CALL_INSERT: &str = include_str!("queries/llm_call_insert.sql");
+pub const LLM_CALLS_LIST: &str = include_str!("queries/llm_calls_list.sql");
 pub const MIGRATIONS_APPLIED: &str = include_str!("queries/migrations_applied.sql");
 pub const MIGRATIONS_COUNT: &str = include_str!("queries/migrations_count.sql");
 pub const MIGRATIONS_LEDGER: &str = include_str!("queries/migrations_ledger.sql");
@@ -128,6 +130,8 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("identity_registry", IDENTITY_REGISTRY),
     ("identity_top10_entities", IDENTITY_TOP10_ENTITIES),
     ("identity_youtube_videos", IDENTITY_YOUTUBE_VIDEOS),
+    ("llm_call_insert", LLM_CALL_INSERT),
+    ("llm_calls_list", LLM_CALLS_LIST),
     ("migrations_applied", MIGRATIONS_APPLIED),
     ("migrations_count", MIGRATIONS_COUNT),
     ("migrations_record", MIGRATIONS_RECORD),

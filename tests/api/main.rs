@@ -17,6 +17,8 @@ mod hardening;
 mod helpers;
 mod identity_gold;
 mod ingest_runs;
+mod llm;
+mod llm_real;
 mod openapi;
 mod ops;
 mod real_data;

@@ -28,6 +28,8 @@ pub struct Scenario {
     /// (show title, genres) for the shows the catalog lists.
     pub genres: Vec<(String, Vec<&'static str>)>,
     pub videos: Vec<Video>,
+    /// (show title, overview) for shows whose catalog overview is not the default.
+    pub overviews: Vec<(String, String)>,
 }
 
 fn kind_prefix(category: &str) -> &'static str {
@@ -120,7 +122,7 @@ impl Scenario {
                 });
             }
         }
-        Scenario { global, countries, genres, videos }
+        Scenario { global, countries, genres, videos, overviews: Vec::new() }
     }
 
     fn catalog(&self) -> Vec<Value> {
@@ -134,6 +136,9 @@ impl Scenario {
                 if movie {
                     // The runtime the lists publish for it (2 h): the same film.
                     show["runtime"] = 120.into();
+                }
+                if let Some((_, overview)) = self.overviews.iter().find(|(n, _)| n == name) {
+                    show["overview"] = Value::from(overview.as_str());
                 }
                 show
             })
