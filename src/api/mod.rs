@@ -12,6 +12,7 @@ pub mod format;
 pub mod ingest;
 mod limits;
 pub mod metrics;
+pub mod ml;
 pub mod ops;
 mod params;
 mod spec;
@@ -55,6 +56,7 @@ use crate::error::Error;
         (name = "top10", description = "The Netflix Top 10 lists as published"),
         (name = "titles", description = "One identity per title across the Top 10, the catalog and YouTube"),
         (name = "analytics", description = "The business questions, over a period; cached, with ETags"),
+        (name = "ml", description = "Forecasts of next week's Top 10, and the models behind them"),
         (name = "ingest", description = "Refreshes and their history"),
         (name = "ops", description = "Health and readiness"),
     )
@@ -80,6 +82,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(titles::search_titles))
         .routes(routes!(titles::get_title))
         .routes(routes!(titles::list_unmatched))
+        .routes(routes!(ml::similar_titles))
         .routes(routes!(analytics::trajectory))
         .routes(routes!(analytics::top_titles))
         .routes(routes!(analytics::engagement_vs_rank))
@@ -90,6 +93,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics::weekly_hours))
         .routes(routes!(analytics::youtube_top_engagement))
         .routes(routes!(analytics::youtube_duration_histogram))
+        .routes(routes!(ml::forecast))
+        .routes(routes!(ml::train_model))
+        .routes(routes!(ml::list_models))
+        .routes(routes!(ml::get_model))
         .routes(routes!(ingest::trigger_ingest))
         .routes(routes!(ingest::list_runs))
         .routes(routes!(ingest::get_run))

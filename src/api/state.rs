@@ -9,6 +9,7 @@ use super::cache::ResponseCache;
 use super::limits::TriggerLimiter;
 use super::metrics::Metrics;
 use crate::config::Config;
+use crate::ml::Models;
 use crate::pipeline::Pipeline;
 use crate::warehouse::Warehouse;
 
@@ -29,6 +30,7 @@ struct Inner {
     cache: ResponseCache,
     metrics: Arc<Metrics>,
     triggers: TriggerLimiter,
+    models: Models,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
                 cache: ResponseCache::new(config.cache_max_bytes, config.cache_max_age, metrics.clone()),
                 metrics,
                 triggers: TriggerLimiter::new(config.trigger_rate_per_minute),
+                models: Models::default(),
             }),
         }
     }
@@ -66,6 +69,11 @@ impl AppState {
 
     pub fn triggers(&self) -> &TriggerLimiter {
         &self.inner.triggers
+    }
+
+    /// The forecast model served.
+    pub fn models(&self) -> &Models {
+        &self.inner.models
     }
 
     /// The default first year of a catalog backfill (`NA_CATALOG_BACKFILL_FROM`).

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_analytics_precomputed",
         sql: include_str!("../../migrations/0007_analytics_precomputed.sql"),
     },
+    Migration { version: 8, name: "0008_ml", sql: include_str!("../../migrations/0008_ml.sql") },
 ];
 
 pub fn checksum(sql: &str) -> String {

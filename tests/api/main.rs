@@ -14,6 +14,7 @@ mod fixtures;
 mod hardening;
 mod helpers;
 mod ingest_runs;
+mod ml;
 mod openapi;
 mod ops;
 mod real_data;

@@ -13,7 +13,7 @@ use wiremock::ResponseTemplate;
 
 use crate::helpers::{TestApp, Top10Feed, spawn_app};
 
-fn shared_top10() -> Option<PathBuf> {
+pub fn shared_top10() -> Option<PathBuf> {
     let data = std::env::var_os("NA_SHARED_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| crate::helpers::project_root().join("../shared/data"));
