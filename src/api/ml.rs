@@ -158,7 +158,7 @@ pub async fn forecast(
     let week = params::week(p.week.as_deref())?;
     let category = params::category(p.category.as_deref(), List::Global)?;
     let model = state.models().current(state.warehouse()).await?.ok_or(Error::NoModel)?;
-    let question = Forecast { week, category, model };
+    let question = Forecast { week, category, model, history: state.models().history().clone() };
     Ok(answer(&state, &headers, format, "/v1/forecast".into(), question).await)
 }
 

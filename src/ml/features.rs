@@ -64,7 +64,7 @@ pub struct Outcome {
 pub fn examples(history: &History) -> Vec<Example> {
     let mut out = Vec::with_capacity(history.len());
     walk(history, None, |known, week| {
-        out.extend(history.charts(week).iter().map(|chart| example(history, known, chart)));
+        out.extend(week_examples(history, known, week));
     });
     out
 }
@@ -74,7 +74,7 @@ pub fn examples_at(history: &History, origin: NaiveDate) -> Vec<Example> {
     let mut out = Vec::new();
     walk(history, Some(origin), |known, week| {
         if week == origin {
-            out.extend(history.charts(week).iter().map(|chart| example(history, known, chart)));
+            out.extend(week_examples(history, known, week));
         }
     });
     out
@@ -113,29 +113,19 @@ struct Known {
     ratios: BTreeMap<u32, Vec<f64>>,
     /// (stayed, entries) by rank.
     by_rank: HashMap<u32, (u32, u32)>,
-    /// The first week each title (or entry without a title) charted, any category.
-    first_week: HashMap<TitleRef, NaiveDate>,
+    /// The first week each title (numbered by `History`) charted, any category.
+    first_week: HashMap<i64, NaiveDate>,
     /// Median of `ratios` per bucket, refreshed when they change.
     medians: BTreeMap<u32, f64>,
     overall_median: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum TitleRef {
-    Id(i64),
-    Show(String),
-}
-
-fn title_ref(chart: &Chart) -> TitleRef {
-    chart.title_id.map_or_else(|| TitleRef::Show(chart.show_title.clone()), TitleRef::Id)
 }
 
 impl Known {
     /// Outcomes whose week is `week`: the entries of the week before, now that `week` is known.
     fn learn_outcomes_at(&mut self, history: &History, week: NaiveDate) {
         let before = week_before(week);
-        for chart in history.charts(before) {
-            let next = history.get(week, &chart.key());
+        for (chart, entry, _) in history.numbered(before) {
+            let next = history.get_entry(week, entry);
             let stayed = u32::from(next.is_some());
             let bucket = weeks_bucket(chart.weeks_on_list);
             let counts = self.by_rank.entry(chart.rank).or_default();
@@ -157,8 +147,8 @@ impl Known {
     }
 
     fn learn_first_weeks(&mut self, history: &History, week: NaiveDate) {
-        for chart in history.charts(week) {
-            self.first_week.entry(title_ref(chart)).or_insert(week);
+        for (_, _, title) in history.numbered(week) {
+            self.first_week.entry(title).or_insert(week);
         }
     }
 
@@ -196,21 +186,31 @@ fn num(value: Option<u32>) -> f64 {
     value.map_or(f64::NAN, f64::from)
 }
 
-fn example(history: &History, known: &Known, chart: &Chart) -> Example {
-    let key = chart.key();
+fn week_examples(history: &History, known: &Known, week: NaiveDate) -> Vec<Example> {
+    let rank_ten: HashMap<&str, Option<f64>> =
+        history.charts(week).iter().filter(|c| c.rank == 10).map(|c| (c.category.as_str(), c.hours)).collect();
+    history
+        .numbered(week)
+        .map(|(chart, entry, title)| {
+            let margin_over = rank_ten.get(chart.category.as_str()).copied().flatten();
+            example(history, known, chart, entry, title, margin_over)
+        })
+        .collect()
+}
+
+fn example(history: &History, known: &Known, chart: &Chart, entry: u32, title: i64, rank_ten: Option<f64>) -> Example {
     let week = chart.week;
-    let previous = history.get(week_before(week), &key);
-    let before_previous = history.get(week_before(week_before(week)), &key);
-    let rank_ten = history.charts(week).iter().find(|c| c.category == chart.category && c.rank == 10);
+    let previous = history.get_entry(week_before(week), entry);
+    let before_previous = history.get_entry(week_before(week_before(week)), entry);
     let decay_ratio = known.decay_ratio(chart.weeks_on_list);
     let rank_stay_rate = Known::rate(known.by_rank.get(&chart.rank));
-    let first_week = known.first_week.get(&title_ref(chart)).copied().unwrap_or(week);
+    let first_week = known.first_week.get(&title).copied().unwrap_or(week);
     let category = CATEGORIES.iter().position(|c| *c == chart.category).map_or(f64::NAN, |i| i as f64);
     let features = [
         ln(chart.hours),
         ln_ratio(chart.hours, previous.and_then(|p| p.hours)),
         ln_ratio(previous.and_then(|p| p.hours), before_previous.and_then(|p| p.hours)),
-        ln_ratio(chart.hours, rank_ten.and_then(|c| c.hours)),
+        ln_ratio(chart.hours, rank_ten),
         num(chart.weeks_on_list),
         f64::from(chart.rank),
         previous.map_or(f64::NAN, |p| f64::from(p.rank) - f64::from(chart.rank)),
@@ -226,12 +226,12 @@ fn example(history: &History, known: &Known, chart: &Chart) -> Example {
     ];
     let next_week = week_after(week);
     let outcome = (!history.charts(next_week).is_empty()).then(|| {
-        let next = history.get(next_week, &key);
+        let next = history.get_entry(next_week, entry);
         Outcome { stayed: next.is_some(), hours: next.and_then(|n| n.hours) }
     });
     Example {
         origin: week,
-        key,
+        key: chart.key(),
         rank: chart.rank,
         hours: chart.hours,
         runtime: chart.runtime,

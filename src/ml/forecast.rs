@@ -8,10 +8,9 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::ServedModel;
 use super::backtest::{Method, or_half};
 use super::features::{self, Example};
-use super::store;
+use super::{HistoryCache, ServedModel};
 use crate::analytics::top10::resolve_global_week;
 use crate::analytics::{Answer, Question};
 use crate::domain::{Category, WeekSelector};
@@ -48,6 +47,7 @@ pub struct Forecast {
     pub week: WeekSelector,
     pub category: Option<Category>,
     pub model: Arc<ServedModel>,
+    pub history: HistoryCache,
 }
 
 impl fmt::Debug for Forecast {
@@ -66,7 +66,7 @@ impl Question for Forecast {
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<ForecastRow>> {
         let week = resolve_global_week(db.conn(), self.week)?;
-        let history = store::history(db.conn())?;
+        let history = self.history.get(db)?;
         let examples: Vec<Example> = features::examples_at(&history, week.date())
             .into_iter()
             .filter(|e| self.category.is_none_or(|c| e.key.category == c.as_str()))

@@ -48,24 +48,42 @@ impl Chart {
     }
 }
 
-/// Global lists by week, oldest first.
+/// Global lists by week, oldest first. Entries and titles are numbered once here, so the feature
+/// walk compares numbers rather than names.
 #[derive(Debug, Default)]
 pub struct History {
-    weeks: BTreeMap<NaiveDate, Vec<Chart>>,
-    index: HashMap<(NaiveDate, EntryKey), usize>,
+    weeks: BTreeMap<NaiveDate, Week>,
+    index: HashMap<(NaiveDate, u32), usize>,
+}
+
+/// One week's entries by category then rank, with their entry and title numbers.
+#[derive(Debug, Default)]
+struct Week {
+    charts: Vec<Chart>,
+    entries: Vec<u32>,
+    titles: Vec<i64>,
 }
 
 impl History {
     pub fn new(charts: Vec<Chart>) -> History {
-        let mut weeks: BTreeMap<NaiveDate, Vec<Chart>> = BTreeMap::new();
+        let mut weeks: BTreeMap<NaiveDate, Week> = BTreeMap::new();
         for chart in charts {
-            weeks.entry(chart.week).or_default().push(chart);
+            weeks.entry(chart.week).or_default().charts.push(chart);
         }
+        let mut keys: HashMap<EntryKey, u32> = HashMap::new();
+        let mut shows: HashMap<String, i64> = HashMap::new();
         let mut index = HashMap::new();
-        for (week, charts) in &mut weeks {
-            charts.sort_by(|a, b| (&a.category, a.rank).cmp(&(&b.category, b.rank)));
-            for (i, chart) in charts.iter().enumerate() {
-                index.insert((*week, chart.key()), i);
+        for (date, week) in &mut weeks {
+            week.charts.sort_by(|a, b| (&a.category, a.rank).cmp(&(&b.category, b.rank)));
+            for (i, chart) in week.charts.iter().enumerate() {
+                let next = keys.len() as u32;
+                let entry = *keys.entry(chart.key()).or_insert(next);
+                // Titles the identity does not link stand for themselves, numbered below zero.
+                let next = -(shows.len() as i64) - 1;
+                let title = chart.title_id.unwrap_or_else(|| *shows.entry(chart.show_title.clone()).or_insert(next));
+                week.entries.push(entry);
+                week.titles.push(title);
+                index.insert((*date, entry), i);
             }
         }
         History { weeks, index }
@@ -81,11 +99,18 @@ impl History {
 
     /// The week's entries, by category then rank.
     pub fn charts(&self, week: NaiveDate) -> &[Chart] {
-        self.weeks.get(&week).map_or(&[], Vec::as_slice)
+        self.weeks.get(&week).map_or(&[], |w| w.charts.as_slice())
     }
 
-    pub fn get(&self, week: NaiveDate, key: &EntryKey) -> Option<&Chart> {
-        self.index.get(&(week, key.clone())).map(|&i| &self.weeks[&week][i])
+    /// The week's entries with their entry and title numbers.
+    pub fn numbered(&self, week: NaiveDate) -> impl Iterator<Item = (&Chart, u32, i64)> {
+        self.weeks.get(&week).into_iter().flat_map(|w| {
+            w.charts.iter().zip(&w.entries).zip(&w.titles).map(|((chart, entry), title)| (chart, *entry, *title))
+        })
+    }
+
+    pub fn get_entry(&self, week: NaiveDate, entry: u32) -> Option<&Chart> {
+        self.index.get(&(week, entry)).map(|&i| &self.weeks[&week].charts[i])
     }
 
     pub fn len(&self) -> usize {

@@ -19,14 +19,15 @@ pub mod similar;
 pub mod store;
 pub mod train;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 
 use self::backtest::Method;
+use self::history::History;
 use self::model::Forecaster;
 use crate::error::Result;
-use crate::warehouse::Warehouse;
+use crate::warehouse::{Snapshot, Warehouse};
 
 /// What forecasts are made with: the model when it was promoted, else the baseline it lost to,
 /// and the 80% interval of ln(actual / predicted) hours that method had in the backtest.
@@ -48,6 +49,7 @@ pub struct ServedModel {
 #[derive(Clone, Default)]
 pub struct Models {
     current: Arc<RwLock<Option<Arc<ServedModel>>>>,
+    history: HistoryCache,
 }
 
 impl Models {
@@ -68,10 +70,40 @@ impl Models {
         Ok(current.clone())
     }
 
+    pub fn history(&self) -> &HistoryCache {
+        &self.history
+    }
+
     pub fn replace(&self, model: ServedModel) {
         let mut current = self.current.write().expect("model lock");
         if current.as_ref().is_none_or(|c| c.id < model.id) {
             *current = Some(Arc::new(model));
         }
+    }
+}
+
+/// The history as of one data version. A forecast's features read all of it, and reading it is
+/// most of an uncached forecast's cost; it only changes when the data version does.
+#[derive(Clone, Default)]
+pub struct HistoryCache {
+    held: Arc<Mutex<Option<Versioned>>>,
+}
+
+/// A history and the data version it was read at.
+type Versioned = (u64, Arc<History>);
+
+impl HistoryCache {
+    /// The history as `db` sees it, read from it once per data version. Concurrent readers of a
+    /// new version wait for the one read.
+    pub fn get(&self, db: &Snapshot<'_>) -> Result<Arc<History>> {
+        let mut held = self.held.lock().expect("history cache lock");
+        if let Some((version, history)) = held.as_ref()
+            && *version == db.data_version()
+        {
+            return Ok(history.clone());
+        }
+        let history = Arc::new(store::history(db.conn())?);
+        *held = Some((db.data_version(), history.clone()));
+        Ok(history)
     }
 }
