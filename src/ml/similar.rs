@@ -141,6 +141,9 @@ impl Content {
                 .into_iter()
                 .map(|(term, tf)| (term, tf * (((1.0 + n) / (1.0 + document_frequency[term])).ln() + 1.0)))
                 .collect();
+            // In term order, so that scores sum in the same order in every process: the counts
+            // came out of a hash map, and float sums depend on their order.
+            vector.sort_unstable_by_key(|(term, _)| *term);
             let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
             if norm == 0.0 {
                 continue;
