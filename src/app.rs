@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -45,6 +46,17 @@ impl App {
             }
         };
         let state = AppState::new(warehouse.clone(), pipeline.clone(), &token, &config)?;
+        if config.ml_retrain {
+            let models = state.models().clone();
+            pipeline.on_top10_changed(Arc::new(move |pipeline| {
+                let models = models.clone();
+                Box::pin(async move {
+                    if let Err(err) = api::ml::start_training(&pipeline, &models, Trigger::Refresh).await {
+                        tracing::warn!(error = %err, "could not start retraining after the Top 10 refresh");
+                    }
+                })
+            }));
+        }
         let backups = Backups::new(config.backup_dir.clone(), config.backup_keep);
         let router = api::router(state.clone(), &config).layer(Extension(backups));
         let listener = TcpListener::bind(config.listen)

@@ -70,6 +70,8 @@ pub struct Config {
     pub backup_dir: PathBuf,
     /// `NA_BACKUP_KEEP`: how many of those backups to keep, the oldest removed first; 0 keeps all.
     pub backup_keep: usize,
+    /// `NA_ML_RETRAIN`: train the forecast model again after every Top 10 refresh that changed data.
+    pub ml_retrain: bool,
     pub catalog: CatalogConfig,
     pub youtube: YouTubeConfig,
     pub schedule: ScheduleConfig,
@@ -210,6 +212,7 @@ const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_HTTP_RETRY_BASE_MS", Some("1000")),
     ("NA_BACKUP_DIR", Some("./data/backups")),
     ("NA_BACKUP_KEEP", Some("0")),
+    ("NA_ML_RETRAIN", Some("off")),
     ("NA_CATALOG_BASE_URL", Some(DEFAULT_CATALOG_BASE_URL)),
     ("NA_RAPIDAPI_KEY", None),
     ("NA_CATALOG_COUNTRY", Some("us")),
@@ -315,6 +318,7 @@ impl Config {
             )? as u64),
             backup_dir: parse_dir("NA_BACKUP_DIR", get("NA_BACKUP_DIR"))?,
             backup_keep: parse_count_from("NA_BACKUP_KEEP", get("NA_BACKUP_KEEP"), 0, 10_000)? as usize,
+            ml_retrain: parse_bool("NA_ML_RETRAIN", get("NA_ML_RETRAIN"))?,
             catalog: CatalogConfig {
                 base_url: parse_base_url("NA_CATALOG_BASE_URL", get("NA_CATALOG_BASE_URL"))?,
                 api_key: parse_api_key("NA_RAPIDAPI_KEY", lookup("NA_RAPIDAPI_KEY"))?,

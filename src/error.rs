@@ -33,6 +33,15 @@ pub enum Error {
     RunNotFound(RunId),
     #[error("title {0} does not exist; find titles with GET /v1/titles?q=")]
     TitleNotFound(i64),
+    #[error("model {0} does not exist; GET /v1/ml/models lists them")]
+    ModelNotFound(i64),
+    #[error("no forecast model has been trained yet; train one with POST /v1/ml/train")]
+    NoModel,
+    #[error(
+        "title {0} has no catalog metadata and never charted on a country list, so nothing can be said \
+         to be like it"
+    )]
+    NoSimilarityBasis(i64),
     #[error("no title is named {name:?}; find titles with GET /v1/titles?q=")]
     UnknownTitle { name: String },
     #[error("unknown source {got:?}; accepted: {accepted}", accepted = SourceId::ACCEPTED)]
@@ -43,7 +52,7 @@ pub enum Error {
     MethodNotAllowed { method: String, path: String },
 
     // State conflicts.
-    #[error("a {source_id} ingestion is already running (run {run_id}, GET /v1/ingest/runs/{run_id})")]
+    #[error("a {source_id} run is already running (run {run_id}, GET /v1/ingest/runs/{run_id})")]
     IngestRunning { source_id: SourceId, run_id: RunId },
     #[error("the service is shutting down and accepts no new runs")]
     ShuttingDown,
@@ -89,6 +98,11 @@ pub enum Error {
     Cancelled,
     #[error("interrupted: the service stopped before the run finished; nothing it loaded was kept")]
     Interrupted,
+    #[error(
+        "the warehouse holds too little Top 10 history to train on: a forecast needs weeks in which \
+         some entries stayed on the list and some left"
+    )]
+    NotEnoughHistory,
 
     // Backups and restores.
     #[error("{path} is not empty; {hint}")]
@@ -147,6 +161,9 @@ impl Error {
             Error::NoData { .. } => "no_data",
             Error::RunNotFound(_) => "run_not_found",
             Error::TitleNotFound(_) | Error::UnknownTitle { .. } => "title_not_found",
+            Error::ModelNotFound(_) => "model_not_found",
+            Error::NoModel => "no_model",
+            Error::NoSimilarityBasis(_) => "no_similarity_basis",
             Error::UnknownSource { .. } => "unknown_source",
             Error::RouteNotFound { .. } => "not_found",
             Error::MethodNotAllowed { .. } => "method_not_allowed",
@@ -168,6 +185,7 @@ impl Error {
             Error::StepsFailed { .. } => "steps_failed",
             Error::Cancelled => "cancelled",
             Error::Interrupted => "interrupted",
+            Error::NotEnoughHistory => "not_enough_history",
             Error::TargetNotEmpty { .. } => "target_not_empty",
             Error::InvalidBackup { .. } => "invalid_backup",
             Error::BackupRunning => "backup_running",

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use netflix_analytics::config::Config;
 use netflix_analytics::domain::{RunProgress, RunStatus, SourceId, Trigger};
+use netflix_analytics::ml::{Models, store};
 use netflix_analytics::pipeline::{CatalogMode, Pipeline, RunOptions};
 use netflix_analytics::warehouse::{Warehouse, backup, llm_calls};
 use netflix_analytics::{App, api, demo, llm, telemetry};
@@ -60,6 +61,10 @@ enum Command {
     },
     /// Apply pending warehouse migrations and exit.
     Migrate,
+    /// Train the forecast model in this process (a run like POST /v1/ml/train), print the run and
+    /// the model with its backtest against the baselines, exit non-zero if it failed.
+    /// The service must not be running on the same warehouse.
+    Train,
     /// Export the whole warehouse (NA_WAREHOUSE) into a new folder: Parquet files and a manifest.
     /// The service must be stopped; while it runs, use POST /v1/admin/backup instead.
     Backup {
@@ -121,6 +126,7 @@ fn main() -> ExitCode {
                 ingest(config, source, RunOptions { catalog_mode: mode }).await
             }
             Command::Migrate => migrate(config).await,
+            Command::Train => train(config).await,
             Command::Backup { dir } => backup(config, dir).await,
             Command::Restore { dir, force } => restore(config, dir, force).await,
             Command::EvalLlm { set, json } => eval_llm(config, set, json).await,
@@ -181,6 +187,37 @@ async fn ingest(mut config: Config, source: SourceId, options: RunOptions) -> an
 }
 
 /// How often a run's progress is logged when there is no terminal to draw a bar on.
+async fn train(config: Config) -> anyhow::Result<ExitCode> {
+    let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
+    let pipeline = Pipeline::new(warehouse.clone(), &config)?;
+    pipeline.fail_interrupted_runs().await?;
+    let (queued, handle) = api::ml::start_training(&pipeline, &Models::default(), Trigger::Cli).await?;
+    let shown = CancellationToken::new();
+    let reporter = pipeline.progress(queued.id).map(|updates| tokio::spawn(show_progress(updates, shown.clone())));
+    let finished = tokio::select! {
+        finished = handle => Some(finished),
+        _ = shutdown_signal() => None,
+    };
+    shown.cancel();
+    if let Some(reporter) = reporter {
+        reporter.await?;
+    }
+    let Some(finished) = finished else {
+        pipeline.shutdown(Duration::ZERO).await;
+        anyhow::bail!("interrupted; the training run was cancelled");
+    };
+    let run = finished?;
+    println!("{}", serde_json::to_string_pretty(&run)?);
+    if run.status != RunStatus::Succeeded {
+        return Ok(ExitCode::FAILURE);
+    }
+    let models = warehouse.with_connection(store::list).await?;
+    if let Some(model) = models.iter().find(|m| m.run_id == run.id) {
+        println!("{}", serde_json::to_string_pretty(model)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 const PROGRESS_LOG_EVERY: Duration = Duration::from_secs(10);
 
 /// A progress bar on stderr when it is a terminal; otherwise a log line when the step changes and

@@ -70,6 +70,7 @@ pub struct About {
     pub file_suffix: Option<String>,
     pub correlations: Option<Vec<Correlation>>,
     pub coverage: Option<Coverage>,
+    pub basis: Option<String>,
 }
 
 impl<R> Answer<R> {

@@ -105,6 +105,7 @@ fn meta<R>(
     meta.country_iso2 = about.country_iso2;
     meta.correlations = about.correlations;
     meta.coverage = about.coverage;
+    meta.basis = about.basis;
     meta.total = about.total;
     let mut query = Vec::new();
     if let Some((from, to)) = about.period {

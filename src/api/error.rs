@@ -38,10 +38,13 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::RunNotFound(_)
         | Error::TitleNotFound(_)
         | Error::UnknownTitle { .. }
+        | Error::ModelNotFound(_)
+        | Error::NoModel
+        | Error::NoSimilarityBasis(_)
         | Error::UnknownSource { .. }
         | Error::RouteNotFound { .. } => StatusCode::NOT_FOUND,
         Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-        Error::IngestRunning { .. } | Error::BackupRunning => StatusCode::CONFLICT,
+        Error::IngestRunning { .. } | Error::BackupRunning | Error::NotEnoughHistory => StatusCode::CONFLICT,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::ShuttingDown
         | Error::Cancelled

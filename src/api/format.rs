@@ -115,6 +115,10 @@ pub struct Meta {
     /// `genre-performance`: how much of the period has a catalog genre to count.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
+    /// `titles/{id}/similar`: what the neighbours were found by (`blended`, `audience_only` for a
+    /// title without catalog metadata, `content_only` for one that never charted in a country).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
 }
 
 impl Meta {

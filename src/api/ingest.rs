@@ -137,7 +137,9 @@ pub async fn trigger_ingest(
     Query(params): Query<TriggerParams>,
 ) -> Result<Response> {
     state.triggers().check(client.ip())?;
-    let source: SourceId = source.parse().map_err(|_| Error::UnknownSource { got: source })?;
+    // Training runs share the run history, but only feeds are ingested.
+    let source: SourceId =
+        source.parse().ok().filter(|s| SourceId::VALUES.contains(s)).ok_or(Error::UnknownSource { got: source })?;
     let options = params.options(source, state.catalog_backfill_from())?;
     if state.is_shutting_down() {
         return Err(Error::ShuttingDown);
@@ -151,7 +153,7 @@ pub async fn trigger_ingest(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RunsParams {
-    /// Only runs of this source: `top10`, `catalog`, `youtube` or `all`.
+    /// Only runs of this source: `top10`, `catalog`, `youtube`, `all`, or `model` (training runs).
     source: Option<String>,
     /// Only runs in this state: `queued`, `running`, `succeeded` or `failed`.
     status: Option<String>,

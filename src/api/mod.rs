@@ -16,6 +16,7 @@ pub mod ingest;
 mod limits;
 pub mod llm;
 pub mod metrics;
+pub mod ml;
 pub mod ops;
 mod params;
 mod spec;
@@ -70,6 +71,7 @@ use crate::error::Error;
         (name = "titles", description = "One identity per title across the Top 10, the catalog and YouTube"),
         (name = "analytics", description = "The business questions, over a period; cached, with ETags"),
         (name = "llm", description = "Questions in words, answered by a language model through these endpoints' questions"),
+        (name = "ml", description = "Forecasts of next week's Top 10, and the models behind them"),
         (name = "ingest", description = "Refreshes and their history"),
         (name = "ops", description = "Health and readiness"),
     )
@@ -95,6 +97,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(titles::search_titles))
         .routes(routes!(titles::get_title))
         .routes(routes!(titles::list_unmatched))
+        .routes(routes!(ml::similar_titles))
         .routes(routes!(analytics::trajectory))
         .routes(routes!(analytics::top_titles))
         .routes(routes!(analytics::engagement_vs_rank))
@@ -107,6 +110,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics::youtube_duration_histogram))
         .routes(routes!(llm::ask))
         .routes(routes!(llm::list_calls))
+        .routes(routes!(ml::forecast))
+        .routes(routes!(ml::train_model))
+        .routes(routes!(ml::list_models))
+        .routes(routes!(ml::get_model))
         .routes(routes!(ingest::trigger_ingest))
         .routes(routes!(ingest::list_runs))
         .routes(routes!(ingest::get_run))

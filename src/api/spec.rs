@@ -38,7 +38,7 @@ fn accepted(path: &str, name: &str) -> Option<Vec<&'static str>> {
         (_, "metric") => EngagementMetric::ALL.iter().map(|m| m.as_str()).collect(),
         (_, "interval") => vec!["total", "week"],
         ("/v1/titles", "kind") => [TitleKind::Film, TitleKind::Series].map(TitleKind::as_str).to_vec(),
-        ("/v1/ingest/runs", "source") => SourceId::VALUES.map(SourceId::as_str).to_vec(),
+        ("/v1/ingest/runs", "source") => SourceId::RUNS.map(SourceId::as_str).to_vec(),
         ("/v1/ingest/runs", "status") => RunStatus::ACCEPTED.split(", ").collect(),
         ("/v1/ingest/{source}", "mode") => vec!["incremental", "backfill"],
         ("/v1/quality/unmatched", "source") => {

@@ -12,6 +12,7 @@ use super::tools::WarehouseTools;
 use crate::config::Config;
 use crate::error::Result;
 use crate::llm::{Budget, ChatClient};
+use crate::ml::Models;
 use crate::pipeline::Pipeline;
 use crate::warehouse::Warehouse;
 
@@ -39,6 +40,7 @@ struct Inner {
     tools: WarehouseTools,
     /// Model calls logged by this process; part of the call log's cache key.
     llm_calls_logged: AtomicU64,
+    models: Models,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
                 llm,
                 llm_budget,
                 llm_calls_logged: AtomicU64::new(0),
+                models: Models::default(),
             }),
         })
     }
@@ -118,6 +121,11 @@ impl AppState {
     /// The most rows `limit=all` returns (`NA_MAX_ROWS`).
     pub fn max_rows(&self) -> u32 {
         self.inner.max_rows
+    }
+
+    /// The forecast model served.
+    pub fn models(&self) -> &Models {
+        &self.inner.models
     }
 
     /// The default first year of a catalog backfill (`NA_CATALOG_BACKFILL_FROM`).

@@ -62,6 +62,8 @@ pub enum Trigger {
     Demo,
     /// A source's cron schedule, or a scheduled run caught up at start-up.
     Schedule,
+    /// A training run started by a Top 10 refresh that changed data (`NA_ML_RETRAIN`).
+    Refresh,
 }
 
 impl Trigger {
@@ -71,6 +73,7 @@ impl Trigger {
             Trigger::Cli => "cli",
             Trigger::Demo => "demo",
             Trigger::Schedule => "schedule",
+            Trigger::Refresh => "refresh",
         }
     }
 }
@@ -79,7 +82,7 @@ impl FromStr for Trigger {
     type Err = ();
 
     fn from_str(text: &str) -> Result<Trigger, ()> {
-        [Trigger::Http, Trigger::Cli, Trigger::Demo, Trigger::Schedule]
+        [Trigger::Http, Trigger::Cli, Trigger::Demo, Trigger::Schedule, Trigger::Refresh]
             .into_iter()
             .find(|t| t.as_str() == text)
             .ok_or(())

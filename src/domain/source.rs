@@ -3,8 +3,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// What an ingestion run refreshes. Each source has its own lock: two runs of the same source never
-/// overlap, and `all` holds the three.
+/// What a run refreshes. Each source has its own lock: two runs of the same source never overlap,
+/// and `all` holds the three feeds'. `model` is a training run: recorded and locked like the
+/// others, but not a feed, so it is no ingestion source and `all` does not hold its lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum SourceId {
     /// The three Netflix Top 10 TSV files.
@@ -15,10 +16,16 @@ pub enum SourceId {
     Youtube,
     /// The three in order, then the title identity.
     All,
+    /// The forecast model, trained from the warehouse (`POST /v1/ml/train`).
+    #[value(skip)]
+    Model,
 }
 
 impl SourceId {
     pub const VALUES: [SourceId; 4] = [SourceId::Top10, SourceId::Catalog, SourceId::Youtube, SourceId::All];
+    /// Every kind of run in the run history.
+    pub const RUNS: [SourceId; 5] =
+        [SourceId::Top10, SourceId::Catalog, SourceId::Youtube, SourceId::All, SourceId::Model];
     /// The feeds, in the order `all` refreshes them.
     pub const FEEDS: [SourceId; 3] = [SourceId::Top10, SourceId::Catalog, SourceId::Youtube];
     pub const ACCEPTED: &'static str = "top10, catalog, youtube, all";
@@ -29,6 +36,7 @@ impl SourceId {
             SourceId::Catalog => "catalog",
             SourceId::Youtube => "youtube",
             SourceId::All => "all",
+            SourceId::Model => "model",
         }
     }
 
@@ -39,6 +47,7 @@ impl SourceId {
             SourceId::Top10 => &[SourceId::Top10],
             SourceId::Catalog => &[SourceId::Catalog],
             SourceId::Youtube => &[SourceId::Youtube],
+            SourceId::Model => &[SourceId::Model],
         }
     }
 }
@@ -47,7 +56,7 @@ impl FromStr for SourceId {
     type Err = ();
 
     fn from_str(text: &str) -> Result<SourceId, ()> {
-        SourceId::VALUES.into_iter().find(|s| s.as_str() == text).ok_or(())
+        SourceId::RUNS.into_iter().find(|s| s.as_str() == text).ok_or(())
     }
 }
 

@@ -10,6 +10,9 @@
 //! so readers never see one feed's refresh without the others' or without the identity that joins
 //! them. Shutdown gives runs a grace period, then cancels them at their next checkpoint so they roll
 //! back. A run that panics (a bug) ends failed, its locks released.
+//!
+//! Work that is not a feed, such as training a model, runs as a job: recorded, locked, tracked,
+//! shut down and failed on a panic exactly like a refresh, its work handed in by the caller.
 
 pub mod catalog;
 mod commit;
@@ -21,6 +24,7 @@ pub mod youtube;
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -28,6 +32,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -69,6 +74,7 @@ struct Inner {
     cancel: CancellationToken,
     /// Stops the schedules at once when shutdown starts.
     scheduling: CancellationToken,
+    on_top10_changed: Mutex<Option<OnTop10Changed>>,
 }
 
 /// What the connectors need from the configuration.
@@ -97,7 +103,19 @@ pub enum CatalogMode {
     Backfill { year_min: i32, year_max: i32 },
 }
 
-/// Shared by the steps of one feed's fetch.
+/// What a run does: refresh feeds, or a job's own work.
+enum Work {
+    Refresh(RunOptions),
+    Job(Job),
+}
+
+/// A job's work; it resolves to the data version it worked from.
+type Job = Box<dyn FnOnce(RunContext) -> BoxFuture<'static, Result<u64>> + Send>;
+
+/// Called after a Top 10 refresh (alone or in `all`) committed changed data.
+pub type OnTop10Changed = Arc<dyn Fn(Pipeline) -> BoxFuture<'static, ()> + Send + Sync>;
+
+/// Shared by the steps of one feed's fetch, and handed to a job.
 pub struct RunContext {
     pub run_id: RunId,
     pub warehouse: Warehouse,
@@ -160,6 +178,7 @@ impl Pipeline {
                 tasks: TaskTracker::new(),
                 cancel: CancellationToken::new(),
                 scheduling: CancellationToken::new(),
+                on_top10_changed: Mutex::new(None),
             }),
         })
     }
@@ -182,6 +201,32 @@ impl Pipeline {
         trigger: Trigger,
         options: RunOptions,
     ) -> Result<(IngestRun, JoinHandle<IngestRun>)> {
+        self.start(source, trigger, Work::Refresh(options)).await
+    }
+
+    /// Records a queued run of `source` that does `job`, and starts it in the background like a
+    /// refresh: the same lock, record, progress and shutdown. The job resolves to the data version
+    /// it worked from.
+    pub async fn trigger_job<F, Fut>(
+        &self,
+        source: SourceId,
+        trigger: Trigger,
+        job: F,
+    ) -> Result<(IngestRun, JoinHandle<IngestRun>)>
+    where
+        F: FnOnce(RunContext) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<u64>> + Send + 'static,
+    {
+        let job: Job = Box::new(move |context| Box::pin(job(context)));
+        self.start(source, trigger, Work::Job(job)).await
+    }
+
+    async fn start(
+        &self,
+        source: SourceId,
+        trigger: Trigger,
+        work: Work,
+    ) -> Result<(IngestRun, JoinHandle<IngestRun>)> {
         let _triggering = self.inner.triggering.lock().await;
         if self.inner.tasks.is_closed() {
             return Err(Error::ShuttingDown);
@@ -203,8 +248,13 @@ impl Pipeline {
         let this = self.clone();
         let queued = run.clone();
         let handle =
-            self.inner.tasks.spawn(async move { this.execute(run, lock, options, progress).await }.instrument(span));
+            self.inner.tasks.spawn(async move { this.execute(run, lock, work, progress).await }.instrument(span));
         Ok((queued, handle))
+    }
+
+    /// Sets what to do after each Top 10 refresh that changed data (retraining, say).
+    pub fn on_top10_changed(&self, hook: OnTop10Changed) {
+        *self.inner.on_top10_changed.lock().expect("hook lock") = Some(hook);
     }
 
     pub fn running_run(&self, source: SourceId) -> Option<RunId> {
@@ -243,19 +293,18 @@ impl Pipeline {
         tokio::time::timeout(ROLLBACK_WAIT, self.inner.tasks.wait()).await.is_ok()
     }
 
-    async fn execute(
-        &self,
-        mut run: IngestRun,
-        lock: SourceLock,
-        options: RunOptions,
-        progress: Progress,
-    ) -> IngestRun {
+    async fn execute(&self, mut run: IngestRun, lock: SourceLock, work: Work, progress: Progress) -> IngestRun {
+        let version_before = self.inner.warehouse.data_version();
+        let refreshes_top10 = matches!(work, Work::Refresh(_)) && matches!(run.source, SourceId::Top10 | SourceId::All);
         self.mark_started(&mut run).await;
         let (id, source) = (run.id, run.source);
         let refreshing = async {
-            match source {
-                SourceId::All => self.refresh_all(&mut run, options, &progress).await,
-                source => self.refresh(source, &mut run, options, &progress).await,
+            match (work, source) {
+                (Work::Job(job), _) => {
+                    job(self.context(id, &progress)).await.map(|data_version| Refreshed { data_version })
+                }
+                (Work::Refresh(options), SourceId::All) => self.refresh_all(&mut run, options, &progress).await,
+                (Work::Refresh(options), source) => self.refresh(source, &mut run, options, &progress).await,
             }
         };
         let outcome =
@@ -263,6 +312,19 @@ impl Pipeline {
         // Released before the final record is written: whoever sees the run finished may start the next.
         drop(lock);
         self.mark_finished(&mut run, outcome.as_ref().copied()).await;
+        let top10_changed = refreshes_top10
+            && match source {
+                SourceId::All => {
+                    run.steps.iter().any(|s| s.source == SourceId::Top10 && s.status == RunStatus::Succeeded)
+                }
+                _ => run.status == RunStatus::Succeeded,
+            };
+        if top10_changed && run.data_version.is_some_and(|v| v > version_before) {
+            let hook = self.inner.on_top10_changed.lock().expect("hook lock").clone();
+            if let Some(hook) = hook {
+                hook(self.clone()).await;
+            }
+        }
         run
     }
 
@@ -293,12 +355,7 @@ impl Pipeline {
     ) -> Result<Fetched> {
         progress.step("fetching");
         let id = run.id;
-        let context = RunContext {
-            run_id: id,
-            warehouse: self.inner.warehouse.clone(),
-            cancel: self.inner.cancel.clone(),
-            progress: progress.clone(),
-        };
+        let context = self.context(id, progress);
         let settings = &self.inner.settings;
         let fetching = async {
             match source {
@@ -315,7 +372,7 @@ impl Pipeline {
                         .await
                         .map(Fetched::Youtube)
                 }
-                SourceId::All => Err(Error::Internal("`all` is not a feed".into())),
+                SourceId::All | SourceId::Model => Err(Error::Internal(format!("`{source}` is not a feed"))),
             }
         };
         AssertUnwindSafe(fetching).catch_unwind().await.unwrap_or_else(|panic| Err(panicked(id, panic)))
@@ -390,6 +447,15 @@ impl Pipeline {
         match outcome {
             Ok(_) if !failed.is_empty() => Err(Error::StepsFailed { failed: failed.join(", ") }),
             outcome => outcome,
+        }
+    }
+
+    fn context(&self, run_id: RunId, progress: &Progress) -> RunContext {
+        RunContext {
+            run_id,
+            warehouse: self.inner.warehouse.clone(),
+            cancel: self.inner.cancel.clone(),
+            progress: progress.clone(),
         }
     }
 

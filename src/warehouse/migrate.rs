@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0008_identity_evidence.sql"),
     },
     Migration { version: 9, name: "0009_llm_calls", sql: include_str!("../../migrations/0009_llm_calls.sql") },
+    Migration { version: 10, name: "0010_ml", sql: include_str!("../../migrations/0010_ml.sql") },
 ];
 
 pub fn checksum(sql: &str) -> String {

@@ -48,6 +48,14 @@ pub const MIGRATIONS_APPLIED: &str = include_str!("queries/migrations_applied.sq
 pub const MIGRATIONS_COUNT: &str = include_str!("queries/migrations_count.sql");
 pub const MIGRATIONS_LEDGER: &str = include_str!("queries/migrations_ledger.sql");
 pub const MIGRATIONS_RECORD: &str = include_str!("queries/migrations_record.sql");
+pub const ML_HISTORY: &str = include_str!("queries/ml_history.sql");
+pub const ML_MODEL_GET: &str = include_str!("queries/ml_model_get.sql");
+pub const ML_MODEL_INSERT: &str = include_str!("queries/ml_model_insert.sql");
+pub const ML_MODEL_LATEST_ARTIFACT: &str = include_str!("queries/ml_model_latest_artifact.sql");
+pub const ML_MODELS_LIST: &str = include_str!("queries/ml_models_list.sql");
+pub const ML_SIMILAR_AUDIENCE: &str = include_str!("queries/ml_similar_audience.sql");
+pub const ML_SIMILAR_CONTENT: &str = include_str!("queries/ml_similar_content.sql");
+pub const ML_SIMILAR_TITLES: &str = include_str!("queries/ml_similar_titles.sql");
 pub const RUN_FINISH: &str = include_str!("queries/run_finish.sql");
 pub const RUN_GET: &str = include_str!("queries/run_get.sql");
 pub const RUN_INSERT: &str = include_str!("queries/run_insert.sql");
@@ -135,6 +143,14 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("migrations_applied", MIGRATIONS_APPLIED),
     ("migrations_count", MIGRATIONS_COUNT),
     ("migrations_record", MIGRATIONS_RECORD),
+    ("ml_history", ML_HISTORY),
+    ("ml_model_get", ML_MODEL_GET),
+    ("ml_model_insert", ML_MODEL_INSERT),
+    ("ml_model_latest_artifact", ML_MODEL_LATEST_ARTIFACT),
+    ("ml_models_list", ML_MODELS_LIST),
+    ("ml_similar_audience", ML_SIMILAR_AUDIENCE),
+    ("ml_similar_content", ML_SIMILAR_CONTENT),
+    ("ml_similar_titles", ML_SIMILAR_TITLES),
     ("run_finish", RUN_FINISH),
     ("run_get", RUN_GET),
     ("run_insert", RUN_INSERT),

@@ -66,6 +66,7 @@ async fn answers(app: &TestApp) -> BTreeMap<String, (u16, String)> {
     let titles = values(app, "/v1/titles?limit=1000", "title_id").await;
     let runs = values(app, "/v1/ingest/runs?limit=200", "id").await;
     let countries = values(app, "/v1/countries", "country_iso2").await;
+    let models = values(app, "/v1/ml/models", "id").await;
     let no_filler = vec![String::new()];
     let mut requests = Vec::new();
     for (template, item) in spec["paths"].as_object().unwrap() {
@@ -79,6 +80,8 @@ async fn answers(app: &TestApp) -> BTreeMap<String, (u16, String)> {
             ("{id}", &runs)
         } else if template.starts_with("/v1/titles/{id}") {
             ("{id}", &titles)
+        } else if template.starts_with("/v1/ml/models/{id}") {
+            ("{id}", &models)
         } else {
             assert!(!template.contains('{'), "{template}: this test does not know what to fill in; teach it");
             ("", &no_filler)

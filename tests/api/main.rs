@@ -19,6 +19,7 @@ mod identity_gold;
 mod ingest_runs;
 mod llm;
 mod llm_real;
+mod ml;
 mod openapi;
 mod ops;
 mod real_data;
