@@ -206,7 +206,10 @@ mod tests {
             top.parameters["properties"]["order"]["enum"],
             serde_json::json!(["hours", "views", "weeks", "best_rank"])
         );
-        assert_eq!(top.parameters["properties"]["limit"]["maximum"], 1000);
+        // A page size up to the endpoint's maximum, or `all`, as over HTTP.
+        let limit = &top.parameters["properties"]["limit"]["oneOf"];
+        assert_eq!(limit[0]["maximum"], 1000);
+        assert_eq!(limit[1]["enum"], serde_json::json!(["all"]));
         let title = SPECS.iter().find(|s| s.name == "get_title").unwrap();
         assert_eq!(title.parameters["required"], serde_json::json!(["id"]));
     }
