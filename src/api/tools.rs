@@ -124,7 +124,13 @@ impl Toolbox for WarehouseTools {
 #[serde(deny_unknown_fields)]
 struct NoParams {}
 
-fn parse<P: DeserializeOwned>(arguments: Map<String, Value>) -> Result<P> {
+fn parse<P: DeserializeOwned>(mut arguments: Map<String, Value>) -> Result<P> {
+    // `limit` is a page size or `all`; in a query string both are text, which is how the
+    // parameters read it, while a model sends the page size as a JSON number.
+    if let Some(Value::Number(limit)) = arguments.get("limit") {
+        let text = limit.to_string();
+        arguments.insert("limit".to_owned(), Value::String(text));
+    }
     serde_json::from_value(Value::Object(arguments)).map_err(|e| Error::invalid("arguments", e.to_string()))
 }
 
