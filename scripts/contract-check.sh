@@ -88,6 +88,9 @@ done
 demo_loaded || { cat "$WORK/server.log" >&2; echo "the demo data did not load" >&2; exit 1; }
 echo "== serving the demo data at $BASE" >&2
 
+# POST /v1/ask is left out: the demo service has no language model, so it answers 503
+# llm_not_configured by design, which not_a_server_error counts as a failure. Its 400s, 503 and
+# answers are asserted in tests/api/llm.rs against a stand-in of the model's API.
 echo "== schemathesis $SCHEMATHESIS_VERSION: max $MAX_EXAMPLES examples per operation, ${MAX_TIME}s, seed $SEED" >&2
 status=0
 # From the temporary folder, with no example database: schemathesis would otherwise keep the
@@ -97,6 +100,7 @@ cd "$WORK"
 "$VENV/bin/schemathesis" run "$SPEC" \
     --url "$BASE" \
     --checks "$CHECKS" \
+    --exclude-path /v1/ask \
     --continue-on-failure \
     --max-examples "$MAX_EXAMPLES" \
     --max-time "$MAX_TIME" \
