@@ -7,13 +7,14 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use netflix_analytics::config::Config;
-use netflix_analytics::domain::{RunProgress, RunStatus, SourceId, Trigger};
+use netflix_analytics::domain::{IngestRun, RunProgress, RunStatus, SourceId, Trigger};
 use netflix_analytics::ml::{Models, store};
 use netflix_analytics::pipeline::{CatalogMode, Pipeline, RunOptions};
 use netflix_analytics::warehouse::{Warehouse, backup, llm_calls};
 use netflix_analytics::{App, api, demo, llm, telemetry};
 use secrecy::ExposeSecret;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 // A cached answer spent a quarter of its instructions in the system allocator (bench/profile.sh).
@@ -167,6 +168,19 @@ async fn ingest(mut config: Config, source: SourceId, options: RunOptions) -> an
     let pipeline = Pipeline::new(warehouse, &config)?;
     pipeline.fail_interrupted_runs().await?;
     let (queued, handle) = pipeline.trigger(source, Trigger::Cli, options).await?;
+    let run =
+        follow(&pipeline, queued, handle, "interrupted; the run was cancelled and its transaction rolled back").await?;
+    Ok(if run.status == RunStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Follows a run started from the command line to its end, drawing its progress, and prints its
+/// record. Ctrl-C cancels it and ends with `interrupted`.
+async fn follow(
+    pipeline: &Pipeline,
+    queued: IngestRun,
+    handle: JoinHandle<IngestRun>,
+    interrupted: &'static str,
+) -> anyhow::Result<IngestRun> {
     let shown = CancellationToken::new();
     let reporter = pipeline.progress(queued.id).map(|updates| tokio::spawn(show_progress(updates, shown.clone())));
     let finished = tokio::select! {
@@ -179,35 +193,20 @@ async fn ingest(mut config: Config, source: SourceId, options: RunOptions) -> an
     }
     let Some(finished) = finished else {
         pipeline.shutdown(Duration::ZERO).await;
-        anyhow::bail!("interrupted; the run was cancelled and its transaction rolled back");
+        anyhow::bail!("{interrupted}");
     };
     let run = finished?;
     println!("{}", serde_json::to_string_pretty(&run)?);
-    Ok(if run.status == RunStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(run)
 }
 
-/// How often a run's progress is logged when there is no terminal to draw a bar on.
+/// Trains, backtests and stores a forecast model in this process, as `POST /v1/ml/train` does.
 async fn train(config: Config) -> anyhow::Result<ExitCode> {
     let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
     let pipeline = Pipeline::new(warehouse.clone(), &config)?;
     pipeline.fail_interrupted_runs().await?;
     let (queued, handle) = api::ml::start_training(&pipeline, &Models::default(), Trigger::Cli).await?;
-    let shown = CancellationToken::new();
-    let reporter = pipeline.progress(queued.id).map(|updates| tokio::spawn(show_progress(updates, shown.clone())));
-    let finished = tokio::select! {
-        finished = handle => Some(finished),
-        _ = shutdown_signal() => None,
-    };
-    shown.cancel();
-    if let Some(reporter) = reporter {
-        reporter.await?;
-    }
-    let Some(finished) = finished else {
-        pipeline.shutdown(Duration::ZERO).await;
-        anyhow::bail!("interrupted; the training run was cancelled");
-    };
-    let run = finished?;
-    println!("{}", serde_json::to_string_pretty(&run)?);
+    let run = follow(&pipeline, queued, handle, "interrupted; the training run was cancelled").await?;
     if run.status != RunStatus::Succeeded {
         return Ok(ExitCode::FAILURE);
     }
@@ -218,6 +217,7 @@ async fn train(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How often a run's progress is logged when there is no terminal to draw a bar on.
 const PROGRESS_LOG_EVERY: Duration = Duration::from_secs(10);
 
 /// A progress bar on stderr when it is a terminal; otherwise a log line when the step changes and
