@@ -38,7 +38,7 @@ pub struct Manifest {
     #[schema(example = "0.1.0")]
     pub app_version: String,
     /// The DuckDB version that wrote the Parquet files.
-    #[schema(example = "v2.0.0")]
+    #[schema(example = "v1.5.5")]
     pub duckdb_version: String,
     /// The last schema migration applied to the warehouse; a build restores backups up to its own.
     #[schema(example = 6)]
@@ -142,7 +142,7 @@ pub fn restore(backup: &Path, target: &Path, force: bool) -> Result<Manifest> {
         // Verifies the recorded migration checksums as start-up will, and brings a backup of an
         // older schema up to date.
         migrate::apply(&mut conn)?;
-        conn.execute_batch(queries::BACKUP_CHECKPOINT)?;
+        conn.execute_batch(queries::CHECKPOINT)?;
     }
     fs::File::open(&staged)
         .and_then(|f| f.sync_all())

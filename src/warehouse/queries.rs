@@ -22,7 +22,6 @@ pub const ANALYTICS_WEEKLY_HOURS: &str = include_str!("queries/analytics_weekly_
 pub const ANALYTICS_YOUTUBE_DATE_RANGE: &str = include_str!("queries/analytics_youtube_date_range.sql");
 pub const ANALYTICS_YOUTUBE_DURATIONS: &str = include_str!("queries/analytics_youtube_durations.sql");
 pub const ANALYTICS_YOUTUBE_TOP_ENGAGEMENT: &str = include_str!("queries/analytics_youtube_top_engagement.sql");
-pub const BACKUP_CHECKPOINT: &str = include_str!("queries/backup_checkpoint.sql");
 pub const BACKUP_EXPORT: &str = include_str!("queries/backup_export.sql");
 pub const BACKUP_IMPORT: &str = include_str!("queries/backup_import.sql");
 pub const BACKUP_SCHEMA_VERSION: &str = include_str!("queries/backup_schema_version.sql");
@@ -33,6 +32,7 @@ pub const CATALOG_CHANGES: &str = include_str!("queries/catalog_changes.sql");
 pub const CATALOG_IS_EMPTY: &str = include_str!("queries/catalog_is_empty.sql");
 pub const CATALOG_MERGE: &str = include_str!("queries/catalog_merge.sql");
 pub const CATALOG_RAW_REPLACE: &str = include_str!("queries/catalog_raw_replace.sql");
+pub const CHECKPOINT: &str = include_str!("queries/checkpoint.sql");
 pub const COUNTRIES: &str = include_str!("queries/countries.sql");
 pub const DATA_VERSION: &str = include_str!("queries/data_version.sql");
 pub const DATA_VERSION_BUMP: &str = include_str!("queries/data_version_bump.sql");
@@ -195,11 +195,11 @@ pub const STATEMENTS: &[(&str, &str)] = &[
 /// and import have a `{folder}` that `warehouse::backup` fills in, as DuckDB cannot bind one there).
 pub const BATCHES: &[(&str, &str)] = &[
     ("analytics_marts_rebuild", ANALYTICS_MARTS_REBUILD),
-    ("backup_checkpoint", BACKUP_CHECKPOINT),
     ("backup_export", BACKUP_EXPORT),
     ("backup_import", BACKUP_IMPORT),
     ("catalog_begin", CATALOG_BEGIN),
     ("catalog_merge", CATALOG_MERGE),
+    ("checkpoint", CHECKPOINT),
     ("identity_clear", IDENTITY_CLEAR),
     ("identity_title_stats", IDENTITY_TITLE_STATS),
     ("migrations_ledger", MIGRATIONS_LEDGER),
