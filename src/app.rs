@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 
 use crate::api::{self, AppState};
-use crate::config::Config;
+use crate::config::{Config, Role};
 use crate::demo;
 use crate::domain::{SourceId, Trigger};
 use crate::pipeline::schedule::Schedule;
@@ -31,10 +31,12 @@ pub struct App {
 
 impl App {
     pub async fn build(mut config: Config) -> anyhow::Result<App> {
-        let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
+        let warehouse = open_warehouse(&config, config.max_concurrent_queries).await?;
+        let replica = warehouse.is_read_replica();
         demo::apply(&mut config).await?;
         let pipeline = Pipeline::new(warehouse.clone(), &config)?;
-        let interrupted = pipeline.fail_interrupted_runs().await?;
+        // A reader's run records are the writer's, and it runs nothing itself.
+        let interrupted = if replica { 0 } else { pipeline.fail_interrupted_runs().await? };
         if interrupted > 0 {
             tracing::warn!(runs = interrupted, "marked runs left unfinished by the previous process as failed");
         }
@@ -62,13 +64,20 @@ impl App {
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {} (NA_LISTEN)", config.listen))?;
-        if config.demo && warehouse.data_version() == 0 {
-            pipeline.trigger(SourceId::All, Trigger::Demo, RunOptions::default()).await?;
+        if !replica {
+            // What a killed predecessor left unpublished (the runs just marked failed included), and a
+            // copy for a new NA_PUBLISH_DIR.
+            pipeline.publish().await;
+            if config.demo && warehouse.data_version() == 0 {
+                pipeline.trigger(SourceId::All, Trigger::Demo, RunOptions::default()).await?;
+            }
+            pipeline.start_schedules(Schedule::from_config(&config.schedule)).await?;
         }
-        pipeline.start_schedules(Schedule::from_config(&config.schedule)).await?;
+        let location = if replica { "the lake".to_owned() } else { config.warehouse.display().to_string() };
         tracing::info!(
             listen = %listener.local_addr()?,
-            warehouse = %config.warehouse.display(),
+            role = ?config.role,
+            warehouse = %location,
             data_version = warehouse.data_version(),
             demo = config.demo,
             "ready"
@@ -110,6 +119,20 @@ impl App {
         }
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// The warehouse this configuration names: the embedded file, or the lake as its writer or as a
+/// read replica.
+pub async fn open_warehouse(config: &Config, max_concurrent_queries: usize) -> crate::error::Result<Warehouse> {
+    match (&config.lake, config.role) {
+        (None, _) => Warehouse::open(&config.warehouse, max_concurrent_queries).await,
+        (Some(lake), Role::Reader) => {
+            Warehouse::open_lake_reader(lake.clone(), config.lake_poll, max_concurrent_queries).await
+        }
+        (Some(lake), Role::All | Role::Writer) => {
+            Warehouse::open_lake_writer(&config.warehouse, lake.clone(), max_concurrent_queries).await
+        }
     }
 }
 

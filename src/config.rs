@@ -12,6 +12,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::warehouse::lake::{LakeSettings, S3Settings, UrlStyle};
+
 pub const DEFAULT_TOP10_BASE_URL: &str = "https://www.netflix.com/tudum/top10/data";
 pub const DEFAULT_CATALOG_BASE_URL: &str = "https://streaming-availability.p.rapidapi.com";
 pub const DEFAULT_YOUTUBE_BASE_URL: &str = "https://www.googleapis.com/youtube/v3";
@@ -21,8 +23,18 @@ pub const NETFLIX_CHANNEL_ID: &str = "UCWOA1ZGywLbqmigxE4Qlvuw";
 pub struct Config {
     /// `NA_LISTEN`: the address the HTTP server binds.
     pub listen: SocketAddr,
-    /// `NA_WAREHOUSE`: the DuckDB file.
+    /// `NA_WAREHOUSE`: the DuckDB file; with a lake (`NA_WAREHOUSE=ducklake:postgres:…`) the writer's
+    /// own file, `NA_LAKE_WORK_FILE`.
     pub warehouse: PathBuf,
+    /// `NA_WAREHOUSE=ducklake:postgres:<libpq connection string>` with `NA_LAKE_DATA_PATH`, `NA_S3_*`
+    /// and `NA_DUCKDB_EXTENSION_DIR`: the warehouse shared through DuckLake.
+    pub lake: Option<LakeSettings>,
+    /// `NA_ROLE`: what this process does; a reader needs a lake.
+    pub role: Role,
+    /// `NA_LAKE_POLL_SECS`: how often a reader looks for a new lake snapshot.
+    pub lake_poll: Duration,
+    /// `NA_PUBLISH_DIR`: a read-only Parquet copy of the marts, renewed after every refresh.
+    pub publish_dir: Option<PathBuf>,
     /// `NA_ADMIN_TOKEN`: bearer token for the ingestion triggers; generated at start when unset.
     pub admin_token: Option<SecretString>,
     /// `NA_TOP10_BASE_URL`: the three Top 10 files are read from under it (`http(s)://` or `file://`).
@@ -167,6 +179,17 @@ pub struct ScheduleConfig {
     pub youtube: Option<croner::Cron>,
 }
 
+/// `NA_ROLE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Serves queries, ingests, trains: one machine.
+    All,
+    /// Ingests, trains and publishes to the lake (and serves queries from its own file).
+    Writer,
+    /// Serves queries from the lake; refuses triggers.
+    Reader,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -190,6 +213,17 @@ pub enum ConfigError {
 const VARIABLES: &[(&str, Option<&str>)] = &[
     ("NA_LISTEN", Some("127.0.0.1:8080")),
     ("NA_WAREHOUSE", Some("./data/warehouse.duckdb")),
+    ("NA_ROLE", Some("all")),
+    ("NA_LAKE_WORK_FILE", Some("./data/lake-writer.duckdb")),
+    ("NA_LAKE_DATA_PATH", None),
+    ("NA_LAKE_POLL_SECS", Some("5")),
+    ("NA_S3_ENDPOINT", None),
+    ("NA_S3_REGION", Some("us-east-1")),
+    ("NA_S3_ACCESS_KEY_ID", None),
+    ("NA_S3_SECRET_ACCESS_KEY", None),
+    ("NA_S3_URL_STYLE", Some("vhost")),
+    ("NA_DUCKDB_EXTENSION_DIR", None),
+    ("NA_PUBLISH_DIR", None),
     ("NA_ADMIN_TOKEN", None),
     ("NA_TOP10_BASE_URL", Some(DEFAULT_TOP10_BASE_URL)),
     ("NA_LOG_FORMAT", Some("text")),
@@ -272,14 +306,23 @@ impl Config {
         let get =
             |name: &'static str| -> Option<String> { lookup(name).or_else(|| default_of(name).map(str::to_owned)) };
         let demo = parse_bool("NA_DEMO", get("NA_DEMO"))?;
+        let lake = parse_lake(&get, &lookup)?;
         let warehouse = match lookup("NA_WAREHOUSE") {
+            _ if lake.is_some() => PathBuf::from(get("NA_LAKE_WORK_FILE").expect("has a default")),
             Some(path) => PathBuf::from(path),
             None if demo => PathBuf::from(DEMO_WAREHOUSE),
             None => PathBuf::from(get("NA_WAREHOUSE").expect("has a default")),
         };
+        let role = parse_role(get("NA_ROLE"), lake.is_some())?;
         Ok(Config {
             listen: parse("NA_LISTEN", get("NA_LISTEN"), "expected host:port, e.g. 127.0.0.1:8080")?,
             warehouse,
+            lake,
+            role,
+            publish_dir: lookup("NA_PUBLISH_DIR").map(PathBuf::from),
+            lake_poll: Duration::from_secs(
+                parse_count_from("NA_LAKE_POLL_SECS", get("NA_LAKE_POLL_SECS"), 1, 3600)? as u64
+            ),
             admin_token: parse_token(lookup("NA_ADMIN_TOKEN"))?,
             top10_base_url: parse_base_url("NA_TOP10_BASE_URL", get("NA_TOP10_BASE_URL"))?,
             log_format: parse_log_format(get("NA_LOG_FORMAT"))?,
@@ -625,6 +668,101 @@ fn parse_llm(
     })
 }
 
+fn parse_role(raw: Option<String>, lake: bool) -> Result<Role, ConfigError> {
+    let raw = raw.unwrap_or_default();
+    let role = match raw.trim().to_ascii_lowercase().as_str() {
+        "all" => Role::All,
+        "writer" => Role::Writer,
+        "reader" => Role::Reader,
+        _ => {
+            return Err(ConfigError::Invalid {
+                name: "NA_ROLE",
+                got: raw,
+                accepted: "accepted values: all, writer, reader",
+            });
+        }
+    };
+    if role == Role::Reader && !lake {
+        return Err(ConfigError::Invalid {
+            name: "NA_ROLE",
+            got: raw,
+            accepted: "a reader follows a lake: set NA_WAREHOUSE=ducklake:postgres:<connection string> too",
+        });
+    }
+    Ok(role)
+}
+
+/// `NA_WAREHOUSE=ducklake:postgres:<libpq connection string>`, the lake; anything else is a file.
+fn parse_lake(
+    get: &dyn Fn(&'static str) -> Option<String>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<LakeSettings>, ConfigError> {
+    let Some(raw) = lookup("NA_WAREHOUSE").filter(|w| w.starts_with("ducklake:")) else { return Ok(None) };
+    // The connection string may hold a password, so no message repeats it.
+    let catalog = match raw.strip_prefix("ducklake:postgres:") {
+        Some(catalog) if !catalog.trim().is_empty() => catalog.trim().to_owned(),
+        _ => {
+            return Err(ConfigError::InvalidSecret {
+                name: "NA_WAREHOUSE",
+                accepted: "a lake is ducklake:postgres:<libpq connection string>, e.g. \
+                           ducklake:postgres:dbname=lake host=db.internal user=netflix",
+            });
+        }
+    };
+    let Some(data_path) = lookup("NA_LAKE_DATA_PATH").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()) else {
+        return Err(ConfigError::Invalid {
+            name: "NA_LAKE_DATA_PATH",
+            got: String::new(),
+            accepted: "a lake needs its data path: s3://bucket/prefix/ or a folder",
+        });
+    };
+    let endpoint = match lookup("NA_S3_ENDPOINT") {
+        Some(raw) => match raw.trim().parse::<Url>() {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Some(url),
+            _ => {
+                return Err(ConfigError::Invalid {
+                    name: "NA_S3_ENDPOINT",
+                    got: raw,
+                    accepted: "expected an http:// or https:// URL, e.g. http://127.0.0.1:9000 (unset for AWS)",
+                });
+            }
+        },
+        None => None,
+    };
+    let raw_style = get("NA_S3_URL_STYLE").unwrap_or_default();
+    let url_style = match raw_style.trim().to_ascii_lowercase().as_str() {
+        "path" => UrlStyle::Path,
+        "vhost" => UrlStyle::Vhost,
+        _ => {
+            return Err(ConfigError::Invalid {
+                name: "NA_S3_URL_STYLE",
+                got: raw_style,
+                accepted: "accepted values: path, vhost",
+            });
+        }
+    };
+    let access_key_id = lookup("NA_S3_ACCESS_KEY_ID").map(SecretString::from);
+    let secret_access_key = lookup("NA_S3_SECRET_ACCESS_KEY").map(SecretString::from);
+    if access_key_id.is_some() != secret_access_key.is_some() {
+        return Err(ConfigError::InvalidSecret {
+            name: "NA_S3_ACCESS_KEY_ID",
+            accepted: "set NA_S3_ACCESS_KEY_ID and NA_S3_SECRET_ACCESS_KEY together, or neither",
+        });
+    }
+    Ok(Some(LakeSettings {
+        catalog: SecretString::from(catalog),
+        data_path,
+        s3: S3Settings {
+            endpoint,
+            region: get("NA_S3_REGION").unwrap_or_default().trim().to_owned(),
+            access_key_id,
+            secret_access_key,
+            url_style,
+        },
+        extension_dir: lookup("NA_DUCKDB_EXTENSION_DIR").map(PathBuf::from),
+    }))
+}
+
 fn parse_token(raw: Option<String>) -> Result<Option<SecretString>, ConfigError> {
     match raw {
         None => Ok(None),
@@ -823,5 +961,45 @@ mod tests {
         let err = read_file(&path).unwrap_err();
         assert!(err.to_string().contains("\"lisen\""), "{err}");
         assert!(err.to_string().contains("listen, warehouse"), "{err}");
+    }
+
+    #[test]
+    fn a_lake_warehouse_names_its_catalog_and_store_and_the_writer_keeps_its_own_file() {
+        let lake = config(&[
+            ("NA_WAREHOUSE", "ducklake:postgres:dbname=lake host=db password=pg-secret"),
+            ("NA_LAKE_DATA_PATH", "s3://bucket/warehouse/"),
+            ("NA_S3_ENDPOINT", "http://127.0.0.1:9000"),
+            ("NA_S3_URL_STYLE", "path"),
+            ("NA_S3_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+            ("NA_S3_SECRET_ACCESS_KEY", "s3-secret"),
+        ])
+        .unwrap();
+        assert_eq!(lake.role, Role::All);
+        assert_eq!(lake.warehouse, PathBuf::from("./data/lake-writer.duckdb"));
+        let settings = lake.lake.as_ref().unwrap();
+        assert_eq!(settings.catalog.expose_secret(), "dbname=lake host=db password=pg-secret");
+        assert_eq!(settings.s3.url_style, UrlStyle::Path);
+        let shown = format!("{lake:?}");
+        assert!(!shown.contains("pg-secret") && !shown.contains("s3-secret"), "{shown}");
+        assert!(Config::defaults().lake.is_none());
+    }
+
+    #[test]
+    fn a_reader_without_a_lake_and_a_lake_without_a_data_path_are_refused() {
+        let err = config(&[("NA_ROLE", "reader")]).unwrap_err();
+        assert!(err.to_string().contains("ducklake:postgres:"), "{err}");
+        let err = config(&[("NA_ROLE", "replica")]).unwrap_err();
+        assert!(err.to_string().contains("all, writer, reader"), "{err}");
+        let err = config(&[("NA_WAREHOUSE", "ducklake:postgres:dbname=lake")]).unwrap_err();
+        assert!(err.to_string().contains("NA_LAKE_DATA_PATH"), "{err}");
+        let err = config(&[("NA_WAREHOUSE", "ducklake:sqlite:password=hunter2")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        let err = config(&[
+            ("NA_WAREHOUSE", "ducklake:postgres:dbname=lake"),
+            ("NA_LAKE_DATA_PATH", "/lake"),
+            ("NA_S3_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("NA_S3_SECRET_ACCESS_KEY"), "{err}");
     }
 }

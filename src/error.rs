@@ -113,6 +113,8 @@ pub enum Error {
     BackupRunning,
     #[error("backup or restore at {path} failed: {reason}")]
     BackupFailed { path: String, reason: String },
+    #[error("publishing the read-only copy into {path} failed: {reason}")]
+    PublishFailed { path: String, reason: String },
 
     // Start-up.
     #[error(
@@ -126,6 +128,13 @@ pub enum Error {
     UnknownMigration { version: i64, name: String },
     #[error("cannot open the warehouse at {path}: {reason}")]
     WarehouseOpen { path: String, reason: String },
+    #[error("the lake's schema does not match this build: {reason}")]
+    LakeSchema { reason: String },
+    #[error(
+        "this process is a read replica (NA_ROLE=reader): ingestion, training and backups run on the writer \
+         (NA_ROLE=writer or all)"
+    )]
+    ReadReplica,
 
     // The language model behind `/v1/ask`.
     #[error(
@@ -190,9 +199,12 @@ impl Error {
             Error::InvalidBackup { .. } => "invalid_backup",
             Error::BackupRunning => "backup_running",
             Error::BackupFailed { .. } => "backup_failed",
+            Error::PublishFailed { .. } => "publish_failed",
             Error::MigrationChanged { .. } => "migration_changed",
             Error::UnknownMigration { .. } => "unknown_migration",
             Error::WarehouseOpen { .. } => "warehouse_open",
+            Error::LakeSchema { .. } => "lake_schema",
+            Error::ReadReplica => "read_replica",
             Error::LlmNotConfigured => "llm_not_configured",
             Error::LlmFailed { .. } => "llm_failed",
             Error::LlmMalformedOutput { .. } => "llm_malformed_output",

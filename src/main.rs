@@ -11,7 +11,7 @@ use netflix_analytics::domain::{IngestRun, RunProgress, RunStatus, SourceId, Tri
 use netflix_analytics::ml::{Models, store};
 use netflix_analytics::pipeline::{CatalogMode, Pipeline, RunOptions};
 use netflix_analytics::warehouse::{Warehouse, backup, llm_calls};
-use netflix_analytics::{App, api, demo, llm, telemetry};
+use netflix_analytics::{App, api, app, demo, llm, telemetry};
 use secrecy::ExposeSecret;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -163,7 +163,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
 }
 
 async fn ingest(mut config: Config, source: SourceId, options: RunOptions) -> anyhow::Result<ExitCode> {
-    let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
+    let warehouse = app::open_warehouse(&config, config.max_concurrent_queries).await?;
     demo::apply(&mut config).await?;
     let pipeline = Pipeline::new(warehouse, &config)?;
     pipeline.fail_interrupted_runs().await?;
@@ -202,7 +202,7 @@ async fn follow(
 
 /// Trains, backtests and stores a forecast model in this process, as `POST /v1/ml/train` does.
 async fn train(config: Config) -> anyhow::Result<ExitCode> {
-    let warehouse = Warehouse::open(&config.warehouse, config.max_concurrent_queries).await?;
+    let warehouse = app::open_warehouse(&config, config.max_concurrent_queries).await?;
     let pipeline = Pipeline::new(warehouse.clone(), &config)?;
     pipeline.fail_interrupted_runs().await?;
     let (queued, handle) = api::ml::start_training(&pipeline, &Models::default(), Trigger::Cli).await?;
@@ -280,7 +280,7 @@ fn draw(bar: &ProgressBar, progress: &RunProgress) {
 }
 
 async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
-    let warehouse = Warehouse::open(&config.warehouse, 1).await?;
+    let warehouse = app::open_warehouse(&config, 1).await?;
     println!("{} is migrated; data version {}", warehouse.path().display(), warehouse.data_version());
     Ok(ExitCode::SUCCESS)
 }

@@ -36,6 +36,7 @@ pub struct BackupResponse {
     responses(
         (status = 200, description = "The backup is complete and on disk", body = BackupResponse),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
+        (status = 403, description = "This process is a read replica (`NA_ROLE=reader`); the writer runs it", body = ErrorBody),
         (status = 409, description = "Another backup is being written", body = ErrorBody),
         (status = 500, description = "The backup could not be written; the service log says why", body = ErrorBody),
         (status = 503, description = "The service is shutting down", body = ErrorBody),
@@ -48,6 +49,9 @@ pub async fn backup(
 ) -> Result<Json<BackupResponse>> {
     if state.is_shutting_down() {
         return Err(Error::ShuttingDown);
+    }
+    if state.warehouse().is_read_replica() {
+        return Err(Error::ReadReplica);
     }
     let taken = backups.take(state.warehouse()).await?;
     tracing::info!(folder = %taken.folder, data_version = taken.manifest.data_version, "backup written");

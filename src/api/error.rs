@@ -32,6 +32,7 @@ pub fn status_of(err: &Error) -> StatusCode {
             StatusCode::BAD_REQUEST
         }
         Error::Unauthorized => StatusCode::UNAUTHORIZED,
+        Error::ReadReplica => StatusCode::FORBIDDEN,
         Error::UnknownCountry { .. }
         | Error::WeekNotFound { .. }
         | Error::NoData { .. }
@@ -68,8 +69,10 @@ pub fn status_of(err: &Error) -> StatusCode {
         | Error::TargetNotEmpty { .. }
         | Error::InvalidBackup { .. }
         | Error::BackupFailed { .. }
+        | Error::PublishFailed { .. }
         | Error::UnknownMigration { .. }
         | Error::WarehouseOpen { .. }
+        | Error::LakeSchema { .. }
         | Error::Warehouse(_)
         | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -123,6 +123,7 @@ impl TriggerParams {
             headers(("Location" = String, description = "The run's URL"))),
         (status = 400, description = "A mode or year range that does not apply or does not parse", body = ErrorBody),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
+        (status = 403, description = "This process is a read replica (`NA_ROLE=reader`); the writer runs it", body = ErrorBody),
         (status = 404, description = "Unknown source", body = ErrorBody),
         (status = 409, description = "A run of this source is already under way; the message names it", body = ErrorBody),
         (status = 429, description = "Too many triggers from this client (`NA_TRIGGER_RATE_PER_MINUTE`); `Retry-After` says when to try again", body = ErrorBody),

@@ -53,6 +53,7 @@ pub async fn start_training(
         (status = 202, description = "The training run is queued; poll `links.self`", body = RunResponse,
             headers(("Location" = String, description = "The run's URL"))),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
+        (status = 403, description = "This process is a read replica (`NA_ROLE=reader`); the writer runs it", body = ErrorBody),
         (status = 409, description = "A training run is already under way; the message names it", body = ErrorBody),
         (status = 429, description = "Too many triggers from this client (`NA_TRIGGER_RATE_PER_MINUTE`)", body = ErrorBody),
         (status = 503, description = "The service is shutting down", body = ErrorBody),

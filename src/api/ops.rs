@@ -7,7 +7,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::state::AppState;
-use crate::warehouse::migrate;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
@@ -40,7 +39,7 @@ pub async fn healthz() -> Json<Health> {
     responses((status = 200, description = "Ready", body = Readiness), (status = 503, description = "Not ready", body = Readiness))
 )]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
-    let probe = state.warehouse().with_connection(migrate::is_current).await;
+    let probe = state.warehouse().is_current().await;
     let warehouse_open = probe.is_ok();
     let migrations_applied = probe.unwrap_or(false);
     let shutting_down = state.is_shutting_down();

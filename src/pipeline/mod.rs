@@ -49,7 +49,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::sources::api::RetryPolicy;
 use crate::sources::http::Fetcher;
-use crate::warehouse::{Warehouse, load, runs};
+use crate::warehouse::{Warehouse, load, published, runs};
 
 /// After cancelling, how long shutdown waits for runs to reach a checkpoint and roll back.
 const ROLLBACK_WAIT: Duration = Duration::from_secs(15);
@@ -86,6 +86,8 @@ pub struct Settings {
     pub youtube: YouTubeConfig,
     /// Downloads and spooled pages: next to the warehouse, on the same disk, not a small tmpfs.
     pub temp_dir: PathBuf,
+    /// `NA_PUBLISH_DIR`: where the read-only Parquet copy of the marts goes.
+    pub publish_dir: Option<PathBuf>,
 }
 
 /// How a run was asked to run; only the catalog takes options today.
@@ -147,10 +149,15 @@ fn record_loaded(report: &mut FileReport, changes: load::Changes, accepted: u64)
 
 impl Pipeline {
     pub fn new(warehouse: Warehouse, config: &Config) -> Result<Pipeline> {
-        // Downloads sit next to the warehouse (same disk, not a small tmpfs), in a folder of its own.
+        // Downloads sit next to the warehouse (same disk, not a small tmpfs), in a folder of its own;
+        // a read replica has no file and downloads nothing.
         let mut temp_dir = warehouse.path().as_os_str().to_owned();
         temp_dir.push(".downloads");
-        let temp_dir = PathBuf::from(temp_dir);
+        let temp_dir = if warehouse.is_read_replica() {
+            std::env::temp_dir().join("netflix-analytics-replica")
+        } else {
+            PathBuf::from(temp_dir)
+        };
         let retry = RetryPolicy { max_retries: config.max_retries, base: config.retry_base };
         let fetcher = Fetcher::new(temp_dir.clone(), config.http_timeout, config.max_download_bytes, retry)?;
         let api = reqwest::Client::builder()
@@ -171,6 +178,7 @@ impl Pipeline {
                     catalog: config.catalog.clone(),
                     youtube: config.youtube.clone(),
                     temp_dir,
+                    publish_dir: config.publish_dir.clone(),
                 },
                 triggering: tokio::sync::Mutex::new(()),
                 running: Mutex::new(HashMap::new()),
@@ -189,6 +197,31 @@ impl Pipeline {
 
     /// Runs a previous process left queued or running can never finish: their transactions died
     /// with it. Call once at start-up, before any trigger.
+    /// What this process committed, published: to the lake for a lake writer (readers move from one
+    /// whole refresh to the next), and as the read-only Parquet copy when `NA_PUBLISH_DIR` is set.
+    /// A failure is logged and leaves readers on what they had; the next run or start publishes again.
+    pub async fn publish(&self) {
+        self.publish_copy().await;
+        self.publish_lake().await;
+    }
+
+    async fn publish_lake(&self) {
+        if let Err(err) = self.inner.warehouse.publish().await {
+            tracing::error!(error = %err, "publishing to the lake failed; readers stay on the previous snapshot");
+        }
+    }
+
+    async fn publish_copy(&self) {
+        let Some(dir) = self.inner.settings.publish_dir.clone() else { return };
+        match self.inner.warehouse.with_connection(move |conn| published::write(conn, &dir)).await {
+            Ok(Some(folder)) => tracing::info!(folder = %folder.display(), "published the read-only copy of the marts"),
+            Ok(None) => {}
+            Err(err) => {
+                tracing::error!(error = %err, "publishing the read-only copy failed; it stays on the previous refresh")
+            }
+        }
+    }
+
     pub async fn fail_interrupted_runs(&self) -> Result<usize> {
         let now = Utc::now();
         self.inner.warehouse.with_connection(move |conn| runs::interrupt_unfinished(conn, now)).await
@@ -227,6 +260,9 @@ impl Pipeline {
         trigger: Trigger,
         work: Work,
     ) -> Result<(IngestRun, JoinHandle<IngestRun>)> {
+        if self.inner.warehouse.is_read_replica() {
+            return Err(Error::ReadReplica);
+        }
         let _triggering = self.inner.triggering.lock().await;
         if self.inner.tasks.is_closed() {
             return Err(Error::ShuttingDown);
@@ -491,10 +527,14 @@ impl Pipeline {
                 }
             }
         }
+        // Before the run reads as finished, so whoever waits for it finds the copy of its data.
+        self.publish_copy().await;
         let record = run.clone();
         if let Err(err) = self.inner.warehouse.with_connection(move |conn| runs::finish(conn, &record)).await {
             tracing::error!(error = %err, "could not record the run's end");
         }
+        // With the run's end recorded, so the lake gets the data and its record in one snapshot.
+        self.publish_lake().await;
         self.inner.live.lock().expect("progress table").remove(&run.id);
         let rows = |f: fn(&FileReport) -> u64| run.files.iter().map(f).sum::<u64>();
         tracing::info!(

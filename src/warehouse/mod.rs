@@ -9,9 +9,11 @@
 pub mod backup;
 pub mod catalog;
 pub mod identity;
+pub mod lake;
 pub mod llm_calls;
 pub mod load;
 pub mod migrate;
+pub mod published;
 pub mod queries;
 pub mod runs;
 pub mod youtube;
@@ -20,13 +22,15 @@ use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use duckdb::{Connection, InterruptHandle};
 use tokio::sync::Semaphore;
 use tracing::Span;
 
 use crate::error::{Error, Result};
+use lake::{Access, LakeSettings};
 
 #[derive(Clone)]
 pub struct Warehouse {
@@ -42,6 +46,8 @@ struct Inner {
     writer: Arc<tokio::sync::Mutex<Connection>>,
     data_version: AtomicU64,
     memos: Mutex<Memos>,
+    /// `None` for the embedded file alone.
+    lake: Option<Access>,
 }
 
 /// Values derived from one data version, computed by the first read that needs them.
@@ -76,6 +82,53 @@ impl Warehouse {
             }
         })?;
         migrate::apply(&mut root)?;
+        Warehouse::from_root(path, root, max_concurrent_queries, None)
+    }
+
+    /// The writer of a lake: its own file, as `open` has it, published to the lake at start and
+    /// after every run, so the lake catches up with whatever a killed predecessor committed.
+    pub async fn open_lake_writer(path: &Path, lake: LakeSettings, max_concurrent_queries: usize) -> Result<Warehouse> {
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            let open_error = |reason: String| Error::WarehouseOpen { path: path.display().to_string(), reason };
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| open_error(e.to_string()))?;
+            }
+            let mut root =
+                Connection::open_with_flags(&path, lake.duckdb_config()?).map_err(|e| open_error(e.to_string()))?;
+            migrate::apply(&mut root)?;
+            lake.attach(&root, Access::Writer)?;
+            lake::open_writer(&mut root)?;
+            Warehouse::from_root(path, root, max_concurrent_queries, Some(Access::Writer))
+        })
+        .await?
+    }
+
+    /// A read replica of a lake: no file of its own, the lake's latest snapshot followed every
+    /// `poll`. Its data version, and so its cache keys and ETags, move only when a refresh committed.
+    pub async fn open_lake_reader(
+        lake: LakeSettings,
+        poll: Duration,
+        max_concurrent_queries: usize,
+    ) -> Result<Warehouse> {
+        let warehouse = tokio::task::spawn_blocking(move || {
+            let mut root = Connection::open_in_memory_with_flags(lake.duckdb_config()?)?;
+            migrate::apply(&mut root)?;
+            lake.attach(&root, Access::Reader)?;
+            lake::open_reader(&root)?;
+            Warehouse::from_root(PathBuf::from(":memory:"), root, max_concurrent_queries, Some(Access::Reader))
+        })
+        .await??;
+        tokio::spawn(follow(Arc::downgrade(&warehouse.inner), poll));
+        Ok(warehouse)
+    }
+
+    fn from_root(
+        path: PathBuf,
+        root: Connection,
+        max_concurrent_queries: usize,
+        lake: Option<Access>,
+    ) -> Result<Warehouse> {
         let data_version = load::data_version(&root)?;
         let writer = root.try_clone()?;
         Ok(Warehouse {
@@ -87,8 +140,32 @@ impl Warehouse {
                 writer: Arc::new(tokio::sync::Mutex::new(writer)),
                 data_version: AtomicU64::new(data_version),
                 memos: Mutex::new(Memos::default()),
+                lake,
             }),
         })
+    }
+
+    /// A read replica serves queries only: nothing may write through it.
+    pub fn is_read_replica(&self) -> bool {
+        self.inner.lake == Some(Access::Reader)
+    }
+
+    /// Whether the schema answers are read from is the one this build expects: the file's
+    /// migrations, or for a read replica the lake's, which a newer writer may have moved.
+    pub async fn is_current(&self) -> Result<bool> {
+        let replica = self.is_read_replica();
+        self.with_connection(move |conn| {
+            if replica { Ok(lake::check_reader_schema(conn).is_ok()) } else { migrate::is_current(conn) }
+        })
+        .await
+    }
+
+    /// A lake writer copies what it committed into the lake as one snapshot; elsewhere a no-op.
+    pub async fn publish(&self) -> Result<()> {
+        if self.inner.lake != Some(Access::Writer) {
+            return Ok(());
+        }
+        self.with_writer(lake::publish).await
     }
 
     pub fn path(&self) -> &Path {
@@ -164,6 +241,9 @@ impl Warehouse {
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        if self.is_read_replica() {
+            return Err(Error::ReadReplica);
+        }
         let mut writer = self.inner.writer.clone().lock_owned().await;
         let inner = self.inner.clone();
         let span = Span::current();
@@ -174,6 +254,26 @@ impl Warehouse {
             result
         })
         .await?
+    }
+}
+
+/// A read replica's poll of the lake: the data version moves when a refresh committed there. Ends
+/// with the warehouse.
+async fn follow(inner: Weak<Inner>, poll: Duration) {
+    let mut ticks = tokio::time::interval(poll);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let Some(warehouse) = inner.upgrade().map(|inner| Warehouse { inner }) else { return };
+        match warehouse.with_connection(lake::data_version).await {
+            Ok(version) => {
+                let before = warehouse.inner.data_version.swap(version, Ordering::AcqRel);
+                if before != version {
+                    tracing::info!(data_version = version, before, "following a new lake snapshot");
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "polling the lake failed; answering from the last snapshot seen"),
+        }
     }
 }
 

@@ -42,6 +42,13 @@ pub const IDENTITY_REGISTRY: &str = include_str!("queries/identity_registry.sql"
 pub const IDENTITY_TITLE_STATS: &str = include_str!("queries/identity_title_stats.sql");
 pub const IDENTITY_TOP10_ENTITIES: &str = include_str!("queries/identity_top10_entities.sql");
 pub const IDENTITY_YOUTUBE_VIDEOS: &str = include_str!("queries/identity_youtube_videos.sql");
+pub const LAKE_DATA_VERSION: &str = include_str!("queries/lake_data_version.sql");
+pub const LAKE_EXPIRE: &str = include_str!("queries/lake_expire.sql");
+pub const LAKE_FOLLOW: &str = include_str!("queries/lake_follow.sql");
+pub const LAKE_PUBLISH_DATA: &str = include_str!("queries/lake_publish_data.sql");
+pub const LAKE_PUBLISH_OPS: &str = include_str!("queries/lake_publish_ops.sql");
+pub const LAKE_SCHEMA_APPLIED: &str = include_str!("queries/lake_schema_applied.sql");
+pub const LAKE_TABLES: &str = include_str!("queries/lake_tables.sql");
 pub const LLM_CALL_INSERT: &str = include_str!("queries/llm_call_insert.sql");
 pub const LLM_CALLS_LIST: &str = include_str!("queries/llm_calls_list.sql");
 pub const MIGRATIONS_APPLIED: &str = include_str!("queries/migrations_applied.sql");
@@ -56,6 +63,8 @@ pub const ML_MODELS_LIST: &str = include_str!("queries/ml_models_list.sql");
 pub const ML_SIMILAR_AUDIENCE: &str = include_str!("queries/ml_similar_audience.sql");
 pub const ML_SIMILAR_CONTENT: &str = include_str!("queries/ml_similar_content.sql");
 pub const ML_SIMILAR_TITLES: &str = include_str!("queries/ml_similar_titles.sql");
+pub const PUBLISHED_COPY: &str = include_str!("queries/published_copy.sql");
+pub const PUBLISHED_TABLES: &str = include_str!("queries/published_tables.sql");
 pub const RUN_FINISH: &str = include_str!("queries/run_finish.sql");
 pub const RUN_GET: &str = include_str!("queries/run_get.sql");
 pub const RUN_INSERT: &str = include_str!("queries/run_insert.sql");
@@ -151,6 +160,7 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("ml_similar_audience", ML_SIMILAR_AUDIENCE),
     ("ml_similar_content", ML_SIMILAR_CONTENT),
     ("ml_similar_titles", ML_SIMILAR_TITLES),
+    ("published_tables", PUBLISHED_TABLES),
     ("run_finish", RUN_FINISH),
     ("run_get", RUN_GET),
     ("run_insert", RUN_INSERT),
@@ -193,6 +203,7 @@ pub const STATEMENTS: &[(&str, &str)] = &[
 
 /// Multi-statement scripts, run with `execute_batch`; they take no parameters (the backup export
 /// and import have a `{folder}` that `warehouse::backup` fills in, as DuckDB cannot bind one there).
+/// The `lake_*` ones read or write the lake attached as `lake`, which only a lake process has.
 pub const BATCHES: &[(&str, &str)] = &[
     ("analytics_marts_rebuild", ANALYTICS_MARTS_REBUILD),
     ("backup_export", BACKUP_EXPORT),
@@ -202,7 +213,15 @@ pub const BATCHES: &[(&str, &str)] = &[
     ("checkpoint", CHECKPOINT),
     ("identity_clear", IDENTITY_CLEAR),
     ("identity_title_stats", IDENTITY_TITLE_STATS),
+    ("lake_data_version", LAKE_DATA_VERSION),
+    ("lake_expire", LAKE_EXPIRE),
+    ("lake_follow", LAKE_FOLLOW),
+    ("lake_publish_data", LAKE_PUBLISH_DATA),
+    ("lake_publish_ops", LAKE_PUBLISH_OPS),
+    ("lake_schema_applied", LAKE_SCHEMA_APPLIED),
+    ("lake_tables", LAKE_TABLES),
     ("migrations_ledger", MIGRATIONS_LEDGER),
+    ("published_copy", PUBLISHED_COPY),
     ("top10_countries_begin", TOP10_COUNTRIES_BEGIN),
     ("top10_countries_merge", TOP10_COUNTRIES_MERGE),
     ("top10_global_begin", TOP10_GLOBAL_BEGIN),

@@ -17,6 +17,7 @@ mod hardening;
 mod helpers;
 mod identity_gold;
 mod ingest_runs;
+mod lake;
 mod llm;
 mod llm_real;
 mod ml;

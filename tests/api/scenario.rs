@@ -125,7 +125,7 @@ impl Scenario {
         Scenario { global, countries, genres, videos, overviews: Vec::new() }
     }
 
-    fn catalog(&self) -> Vec<Value> {
+    pub fn catalog(&self) -> Vec<Value> {
         self.genres
             .iter()
             .enumerate()
@@ -145,7 +145,7 @@ impl Scenario {
             .collect()
     }
 
-    fn channel(&self) -> Vec<Value> {
+    pub fn channel(&self) -> Vec<Value> {
         let mut videos: Vec<&Video> = self.videos.iter().collect();
         videos.sort_by(|a, b| b.published.cmp(&a.published));
         videos
