@@ -1,6 +1,6 @@
 //! Forecasts and the models behind them: training runs (bearer token), the model registry, and the
 //! forecast itself; and titles similar to a title. Both questions answer through the one answer
-//! path.
+//! path, but for similar titles re-ranked by a language model for a preference (`super::prefer`).
 
 use std::net::SocketAddr;
 
@@ -18,6 +18,7 @@ use super::extract::{Path, Query};
 use super::format::{Envelope, Format};
 use super::ingest::RunResponse;
 use super::params;
+use super::prefer::{self, PreferredTitle};
 use super::state::AppState;
 use crate::domain::{IngestRun, List, SourceId, Trigger};
 use crate::error::{Error, Result};
@@ -169,6 +170,11 @@ pub struct SimilarParams {
     /// How many neighbours, 1 to 100; default 10.
     #[param(minimum = 1, maximum = 100)]
     k: Option<u32>,
+    /// A preference in words, 1 to 300 characters: the language model re-orders the neighbours for
+    /// it and gives a one-line `reason` per pick. Not cached. Without a model, or when it fails, the
+    /// plain order stands and `meta.rerank` says why.
+    #[param(example = "something lighter, ideally Korean", min_length = 1, max_length = 300)]
+    prefer: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
     format: Option<String>,
 }
@@ -177,16 +183,20 @@ pub struct SimilarParams {
 /// overview; cosine) blended half and half with audience similarity (cosine over the country lists
 /// and weeks the titles charted in). A title without catalog metadata gets neighbours by audience
 /// alone, and `meta.basis` says so.
+///
+/// With `prefer`, the same neighbours come in the order a language model chooses for the preference
+/// (rows are `PreferredTitle`, with `reason` and `similarity_rank`, and `meta.rerank` says whether
+/// the model chose the order). Names and overviews reach the model as data, never as instructions.
 #[utoipa::path(
     get,
     path = "/v1/titles/{id}/similar",
     tag = "titles",
     params(("id" = i64, Path, description = "The title's id", example = 1), SimilarParams),
     responses(
-        (status = 200, description = "The neighbours, best first",
-            content((Envelope<SimilarTitle> = "application/json"), (String = "text/csv"))),
-        (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "Malformed id, k or format, or an unknown parameter", body = ErrorBody),
+        (status = 200, description = "The neighbours, best first (SimilarTitle rows), or in the order of `prefer` (PreferredTitle rows)",
+            content((Envelope<SimilarTitle> = "application/json"), (Envelope<PreferredTitle> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The copy named by If-None-Match is current (without `prefer`)"),
+        (status = 400, description = "Malformed id, k or format, an empty or too long prefer, or an unknown parameter", body = ErrorBody),
         (status = 404, description = "No such title, or one with neither catalog metadata nor country charts", body = ErrorBody),
     )
 )]
@@ -201,6 +211,10 @@ pub async fn similar_titles(
     if !(1..=100).contains(&k) {
         return Err(Error::invalid("k", format!("{k} is out of range; accepted: 1 to 100")));
     }
+    let prefer = p.prefer.as_deref().map(prefer::preference).transpose()?;
     let question = SimilarTo { title_id: id, k: k as usize };
+    if let Some(prefer) = prefer {
+        return prefer::reranked(&state, format, question, prefer).await;
+    }
     Ok(answer(&state, &headers, format, format!("/v1/titles/{id}/similar"), question).await)
 }
