@@ -1,6 +1,7 @@
 //! Forecasts and the models behind them: training runs (bearer token), the model registry, and the
-//! forecast itself; and titles similar to a title. Both questions answer through the one answer
-//! path, but for similar titles re-ranked by a language model for a preference (`super::prefer`).
+//! forecast itself; and titles similar to a title. The list of models, the forecast and similar
+//! titles answer through the one answer path, but for similar titles re-ranked by a language model
+//! for a preference (`super::prefer`).
 
 use std::net::SocketAddr;
 
@@ -8,8 +9,8 @@ use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::answer::answer;
 use super::auth::Admin;
@@ -17,14 +18,14 @@ use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::{Envelope, Format};
 use super::ingest::RunResponse;
-use super::params;
+use super::params::{self, PageSize};
 use super::prefer::{self, PreferredTitle};
 use super::state::AppState;
 use crate::domain::{IngestRun, List, SourceId, Trigger};
 use crate::error::{Error, Result};
 use crate::ml::forecast::{Forecast, ForecastRow};
 use crate::ml::similar::{SimilarTitle, SimilarTo};
-use crate::ml::store::{self, ModelRecord};
+use crate::ml::store::{self, ModelRecord, ModelsPage};
 use crate::ml::{Models, train};
 use crate::pipeline::Pipeline;
 
@@ -74,33 +75,42 @@ pub async fn train_model(
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(response)).into_response())
 }
 
-/// `/v1/ml/models` takes no parameters; any is refused rather than ignored.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct ModelsParams {}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ModelList {
-    /// Newest first; forecasts use the first.
-    pub data: Vec<ModelRecord>,
+pub struct ModelsParams {
+    /// Page size, 1 to 1000, or `all` for every model (at most `NA_MAX_ROWS`); default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+    /// Models to skip, newest first; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
+    offset: Option<u64>,
 }
 
-/// Every trained model, newest first: when and from what it was trained, its parameters and
-/// features, its backtest against both baselines, and whether it was promoted.
+/// Every trained model, newest first, in pages: when and from what it was trained, its parameters
+/// and features, its backtest against both baselines, and whether it was promoted. JSON only: a
+/// model's parameters and backtest do not fit a CSV cell.
 #[utoipa::path(
     get,
     path = "/v1/ml/models",
     tag = "ml",
     params(ModelsParams),
     responses(
-        (status = 200, description = "The models, newest first", body = ModelList),
-        (status = 400, description = "An unknown parameter", body = ErrorBody),
+        (status = 200, description = "A page of models, newest first; forecasts use the first. `meta.next` and the `Link` header point to the next page",
+            body = Envelope<ModelRecord>),
+        (status = 304, description = "The copy named by If-None-Match is current"),
+        (status = 400, description = "A limit or offset out of range, or an unknown parameter", body = ErrorBody),
     )
 )]
-pub async fn list_models(State(state): State<AppState>, Query(_): Query<ModelsParams>) -> Result<Json<ModelList>> {
-    let data = state.warehouse().with_connection(store::list).await?;
-    Ok(Json(ModelList { data }))
+pub async fn list_models(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<ModelsParams>,
+) -> Result<Response> {
+    let page = params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?;
+    let newest = state.models().current(state.warehouse()).await?.map(|model| model.id);
+    let question = ModelsPage { page, newest };
+    Ok(answer(&state, &headers, Format::Json, "/v1/ml/models".into(), question).await)
 }
 
 /// One trained model.
