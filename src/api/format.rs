@@ -119,6 +119,19 @@ pub struct Meta {
     /// title without catalog metadata, `content_only` for one that never charted in a country).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basis: Option<String>,
+    /// `titles/{id}/similar?prefer=`: whether the language model chose the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rerank: Option<Rerank>,
+}
+
+/// How rows were ordered for a preference in words.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rerank {
+    /// Whether the language model chose the order; when not, the rows are in the plain order.
+    pub by_model: bool,
+    /// Why the plain order stands, when it does: no model configured, the model failed, or its
+    /// answer named no candidate.
+    pub note: Option<String>,
 }
 
 impl Meta {

@@ -1,6 +1,7 @@
 //! Forecasts and the models behind them: training runs (bearer token), the model registry, and the
-//! forecast itself; and titles similar to a title. Both questions answer through the one answer
-//! path.
+//! forecast itself; and titles similar to a title. The list of models, the forecast and similar
+//! titles answer through the one answer path, but for similar titles re-ranked by a language model
+//! for a preference (`super::prefer`).
 
 use std::net::SocketAddr;
 
@@ -8,8 +9,8 @@ use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::answer::answer;
 use super::auth::Admin;
@@ -17,13 +18,14 @@ use super::error::ErrorBody;
 use super::extract::{Path, Query};
 use super::format::{Envelope, Format};
 use super::ingest::RunResponse;
-use super::params;
+use super::params::{self, PageSize};
+use super::prefer::{self, PreferredTitle};
 use super::state::AppState;
 use crate::domain::{IngestRun, List, SourceId, Trigger};
 use crate::error::{Error, Result};
 use crate::ml::forecast::{Forecast, ForecastRow};
 use crate::ml::similar::{SimilarTitle, SimilarTo};
-use crate::ml::store::{self, ModelRecord};
+use crate::ml::store::{self, ModelRecord, ModelsPage};
 use crate::ml::{Models, train};
 use crate::pipeline::Pipeline;
 
@@ -74,33 +76,42 @@ pub async fn train_model(
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(response)).into_response())
 }
 
-/// `/v1/ml/models` takes no parameters; any is refused rather than ignored.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct ModelsParams {}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ModelList {
-    /// Newest first; forecasts use the first.
-    pub data: Vec<ModelRecord>,
+pub struct ModelsParams {
+    /// Page size, 1 to 1000, or `all` for every model (at most `NA_MAX_ROWS`); default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+    /// Models to skip, newest first; default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
+    offset: Option<u64>,
 }
 
-/// Every trained model, newest first: when and from what it was trained, its parameters and
-/// features, its backtest against both baselines, and whether it was promoted.
+/// Every trained model, newest first, in pages: when and from what it was trained, its parameters
+/// and features, its backtest against both baselines, and whether it was promoted. JSON only: a
+/// model's parameters and backtest do not fit a CSV cell.
 #[utoipa::path(
     get,
     path = "/v1/ml/models",
     tag = "ml",
     params(ModelsParams),
     responses(
-        (status = 200, description = "The models, newest first", body = ModelList),
-        (status = 400, description = "An unknown parameter", body = ErrorBody),
+        (status = 200, description = "A page of models, newest first; forecasts use the first. `meta.next` and the `Link` header point to the next page",
+            body = Envelope<ModelRecord>),
+        (status = 304, description = "The copy named by If-None-Match is current"),
+        (status = 400, description = "A limit or offset out of range, or an unknown parameter", body = ErrorBody),
     )
 )]
-pub async fn list_models(State(state): State<AppState>, Query(_): Query<ModelsParams>) -> Result<Json<ModelList>> {
-    let data = state.warehouse().with_connection(store::list).await?;
-    Ok(Json(ModelList { data }))
+pub async fn list_models(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<ModelsParams>,
+) -> Result<Response> {
+    let page = params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?;
+    let newest = state.models().current(state.warehouse()).await?.map(|model| model.id);
+    let question = ModelsPage { page, newest };
+    Ok(answer(&state, &headers, Format::Json, "/v1/ml/models".into(), question).await)
 }
 
 /// One trained model.
@@ -170,6 +181,11 @@ pub struct SimilarParams {
     /// How many neighbours, 1 to 100; default 10.
     #[param(minimum = 1, maximum = 100)]
     k: Option<u32>,
+    /// A preference in words, 1 to 300 characters: the language model re-orders the neighbours for
+    /// it and gives a one-line `reason` per pick. Not cached. Without a model, or when it fails, the
+    /// plain order stands and `meta.rerank` says why.
+    #[param(example = "something lighter, ideally Korean", min_length = 1, max_length = 300)]
+    prefer: Option<String>,
     /// `json` (default) or `csv`; wins over the `Accept` header.
     format: Option<String>,
 }
@@ -178,16 +194,20 @@ pub struct SimilarParams {
 /// overview; cosine) blended half and half with audience similarity (cosine over the country lists
 /// and weeks the titles charted in). A title without catalog metadata gets neighbours by audience
 /// alone, and `meta.basis` says so.
+///
+/// With `prefer`, the same neighbours come in the order a language model chooses for the preference
+/// (rows are `PreferredTitle`, with `reason` and `similarity_rank`, and `meta.rerank` says whether
+/// the model chose the order). Names and overviews reach the model as data, never as instructions.
 #[utoipa::path(
     get,
     path = "/v1/titles/{id}/similar",
     tag = "titles",
     params(("id" = i64, Path, description = "The title's id", example = 1), SimilarParams),
     responses(
-        (status = 200, description = "The neighbours, best first",
-            content((Envelope<SimilarTitle> = "application/json"), (String = "text/csv"))),
-        (status = 304, description = "The copy named by If-None-Match is current"),
-        (status = 400, description = "Malformed id, k or format, or an unknown parameter", body = ErrorBody),
+        (status = 200, description = "The neighbours, best first (SimilarTitle rows), or in the order of `prefer` (PreferredTitle rows)",
+            content((Envelope<SimilarTitle> = "application/json"), (Envelope<PreferredTitle> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The copy named by If-None-Match is current (without `prefer`)"),
+        (status = 400, description = "Malformed id, k or format, an empty or too long prefer, or an unknown parameter", body = ErrorBody),
         (status = 404, description = "No such title, or one with neither catalog metadata nor country charts", body = ErrorBody),
     )
 )]
@@ -202,6 +222,10 @@ pub async fn similar_titles(
     if !(1..=100).contains(&k) {
         return Err(Error::invalid("k", format!("{k} is out of range; accepted: 1 to 100")));
     }
+    let prefer = p.prefer.as_deref().map(prefer::preference).transpose()?;
     let question = SimilarTo { title_id: id, k: k as usize };
+    if let Some(prefer) = prefer {
+        return prefer::reranked(&state, format, question, prefer).await;
+    }
     Ok(answer(&state, &headers, format, format!("/v1/titles/{id}/similar"), question).await)
 }

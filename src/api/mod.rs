@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod ml;
 pub mod ops;
 mod params;
+mod prefer;
 mod spec;
 pub mod state;
 pub mod titles;

@@ -1,7 +1,7 @@
 //! Finishing touches on the generated OpenAPI document: the accepted values of the text parameters
-//! that handlers parse themselves (to answer bad input with a message of ours), and the two row
-//! types of `category-viewership`, and the SVG charts of the analytics endpoints. The spec then states
-//! the constraints the parsers enforce.
+//! that handlers parse themselves (to answer bad input with a message of ours), the two row types
+//! of `category-viewership` and of `titles/{id}/similar`, and the SVG charts of the analytics
+//! endpoints. The spec then states the constraints the parsers enforce.
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
@@ -20,7 +20,7 @@ pub fn finish(spec: &mut OpenApi) {
             }
         }
     }
-    viewership_rows(spec);
+    either_rows(spec);
 }
 
 /// The values a parameter accepts, by path and name; `None` where its schema already says it.
@@ -78,17 +78,23 @@ fn constrain(path: &str, operation: &mut Operation) {
     }
 }
 
-/// `category-viewership` answers one of two row types, by `interval`; the path macro keeps one
+/// Endpoints answering one of two row types, with the envelope of each. The path macro keeps one
 /// schema per media type, so the JSON answer is declared here as either envelope.
-fn viewership_rows(spec: &mut OpenApi) {
-    let Some(item) = spec.paths.paths.get_mut("/v1/analytics/category-viewership") else { return };
-    let Some(operation) = item.get.as_mut() else { return };
-    let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else { return };
-    let Some(json) = ok.content.get_mut("application/json") else { return };
-    // anyOf, not oneOf: an empty page is valid under both.
-    let either = AnyOfBuilder::new()
-        .item(Ref::from_schema_name("Envelope_CategoryViewershipRow"))
-        .item(Ref::from_schema_name("Envelope_CategoryWeekRow"))
-        .build();
-    json.schema = Some(RefOr::T(Schema::AnyOf(either)));
+const EITHER_ROWS: [(&str, [&str; 2]); 2] = [
+    // By `interval`.
+    ("/v1/analytics/category-viewership", ["Envelope_CategoryViewershipRow", "Envelope_CategoryWeekRow"]),
+    // By whether a preference re-ranks the neighbours.
+    ("/v1/titles/{id}/similar", ["Envelope_SimilarTitle", "Envelope_PreferredTitle"]),
+];
+
+fn either_rows(spec: &mut OpenApi) {
+    for (path, envelopes) in EITHER_ROWS {
+        let Some(item) = spec.paths.paths.get_mut(path) else { continue };
+        let Some(operation) = item.get.as_mut() else { continue };
+        let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") else { continue };
+        let Some(json) = ok.content.get_mut("application/json") else { continue };
+        // anyOf, not oneOf: an empty page is valid under both.
+        let either = envelopes.iter().fold(AnyOfBuilder::new(), |any, name| any.item(Ref::from_schema_name(*name)));
+        json.schema = Some(RefOr::T(Schema::AnyOf(either.build())));
+    }
 }

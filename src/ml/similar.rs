@@ -2,17 +2,22 @@
 //! with audience similarity (cosine over the country lists and weeks a title charted in). A title
 //! without catalog metadata gets neighbours by audience alone; one with neither has no neighbours.
 //!
-//! `similar_titles` is the plain entry point: ranked candidates with their scores.
+//! `similar_titles` is the plain entry point: ranked candidates with their scores; `describe` puts a
+//! title in a few words for a language model re-ranking them.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use duckdb::Connection;
+use duckdb::{Connection, OptionalExt, named_params};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::analytics::{Answer, Question};
 use crate::error::{Error, Result};
-use crate::warehouse::queries;
+use crate::warehouse::{Snapshot, queries};
+
+/// The most of a title's overview its description (`describe`) quotes, in characters.
+const ABOUT_OVERVIEW_CHARS: usize = 300;
 
 /// How much of a blended score comes from content; the rest comes from the audience.
 pub const CONTENT_WEIGHT: f64 = 0.5;
@@ -232,6 +237,39 @@ pub fn content_documents(conn: &Connection) -> Result<Vec<Document>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A title in a few words, for a language model to judge it by: kind, year, original name, genres,
+/// the global lists it charted on (which say whether it is in English) and the start of its
+/// overview. Empty for an unknown title.
+pub fn describe(conn: &Connection, title_id: i64) -> Result<String> {
+    let mut statement = conn.prepare_cached(queries::ML_SIMILAR_ABOUT)?;
+    let found = statement
+        .query_row(named_params! { "title_id": title_id }, |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<i32>>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((kind, year, original_name, genres, lists, overview)) = found else { return Ok(String::new()) };
+    let mut parts = vec![kind];
+    parts.extend(year.map(|year| year.to_string()));
+    parts.extend(original_name.map(|name| format!("original title: {name}")));
+    parts.extend(genres.map(|genres| format!("genres: {genres}")));
+    parts.extend(lists.map(|lists| format!("global Top 10 lists: {lists}")));
+    if let Some(overview) = overview.filter(|o| !o.trim().is_empty()) {
+        let mut snippet: String = overview.chars().take(ABOUT_OVERVIEW_CHARS).collect();
+        if snippet.len() < overview.len() {
+            snippet.push('…');
+        }
+        parts.push(format!("overview: {snippet}"));
+    }
+    Ok(parts.join("; "))
+}
+
 pub fn audience_cells(conn: &Connection) -> Result<Vec<(i64, String, NaiveDate)>> {
     let mut statement = conn.prepare_cached(queries::ML_SIMILAR_AUDIENCE)?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
@@ -312,11 +350,20 @@ pub struct SimilarTo {
     pub k: usize,
 }
 
-impl crate::analytics::Question for SimilarTo {
+impl SimilarTo {
+    /// The answer to the question, with each neighbour's description (`describe`), from one snapshot.
+    pub fn ask_described(&self, db: &Snapshot<'_>) -> Result<(Answer<SimilarTitle>, Vec<String>)> {
+        let answer = self.ask(db)?;
+        let about = answer.rows.iter().map(|row| describe(db.conn(), row.title_id)).collect::<Result<_>>()?;
+        Ok((answer, about))
+    }
+}
+
+impl Question for SimilarTo {
     type Row = SimilarTitle;
     const NAME: &'static str = "similar-titles";
 
-    fn ask(&self, db: &crate::warehouse::Snapshot<'_>) -> Result<crate::analytics::Answer<SimilarTitle>> {
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<SimilarTitle>> {
         let mut statement = db.conn().prepare_cached(queries::ML_SIMILAR_TITLES)?;
         let names: HashMap<i64, (String, String)> =
             statement.query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?))))?.collect::<Result<_, _>>()?;
@@ -341,7 +388,7 @@ impl crate::analytics::Question for SimilarTo {
                 }
             })
             .collect();
-        let mut answer = crate::analytics::Answer::new(rows);
+        let mut answer = Answer::new(rows);
         answer.about.basis = Some(
             match similar.basis {
                 Basis::Blended => "blended",

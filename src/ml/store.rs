@@ -9,9 +9,10 @@ use super::Artifact;
 use super::backtest::{Backtest, Method};
 use super::history::{Chart, History};
 use super::model::Params;
+use crate::analytics::{Answer, Page, Question, sql_paged};
 use crate::domain::RunId;
 use crate::error::{Error, Result};
-use crate::warehouse::queries;
+use crate::warehouse::{Snapshot, queries};
 
 /// Every global list entry with what the other feeds say about it.
 pub fn history(conn: &Connection) -> Result<History> {
@@ -87,6 +88,43 @@ pub fn list(conn: &Connection) -> Result<Vec<ModelRecord>> {
     let mut statement = conn.prepare_cached(queries::ML_MODELS_LIST)?;
     let rows = statement.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().collect()
+}
+
+/// A page of the model registry, newest first. Training adds models without changing the data
+/// version, so `newest`, the newest model's id, keys the cached answer too.
+#[derive(Debug)]
+pub struct ModelsPage {
+    pub page: Page,
+    pub newest: Option<i64>,
+}
+
+impl Question for ModelsPage {
+    type Row = ModelRecord;
+    const NAME: &'static str = "ml-models";
+
+    fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<ModelRecord>> {
+        let conn = db.conn();
+        sql_paged(self.page, |limit, offset| {
+            let mut statement = conn.prepare_cached(queries::ML_MODELS_PAGE)?;
+            let mut total = 0;
+            let rows = statement
+                .query_map(named_params! { "limit": i64::from(limit), "offset": offset as i64 }, |row| {
+                    Ok((from_row(row)?, row.get::<_, i64>(11)?))
+                })?
+                .map(|row| {
+                    row.map(|(record, rows)| {
+                        total = rows as u64;
+                        record
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((rows.into_iter().collect::<Result<_>>()?, total))
+        })
+    }
+
+    fn page(&self) -> Option<Page> {
+        Some(self.page)
+    }
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<ModelRecord>> {

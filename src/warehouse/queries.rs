@@ -60,6 +60,8 @@ pub const ML_MODEL_GET: &str = include_str!("queries/ml_model_get.sql");
 pub const ML_MODEL_INSERT: &str = include_str!("queries/ml_model_insert.sql");
 pub const ML_MODEL_LATEST_ARTIFACT: &str = include_str!("queries/ml_model_latest_artifact.sql");
 pub const ML_MODELS_LIST: &str = include_str!("queries/ml_models_list.sql");
+pub const ML_MODELS_PAGE: &str = include_str!("queries/ml_models_page.sql");
+pub const ML_SIMILAR_ABOUT: &str = include_str!("queries/ml_similar_about.sql");
 pub const ML_SIMILAR_AUDIENCE: &str = include_str!("queries/ml_similar_audience.sql");
 pub const ML_SIMILAR_CONTENT: &str = include_str!("queries/ml_similar_content.sql");
 pub const ML_SIMILAR_TITLES: &str = include_str!("queries/ml_similar_titles.sql");
@@ -157,6 +159,8 @@ pub const STATEMENTS: &[(&str, &str)] = &[
     ("ml_model_insert", ML_MODEL_INSERT),
     ("ml_model_latest_artifact", ML_MODEL_LATEST_ARTIFACT),
     ("ml_models_list", ML_MODELS_LIST),
+    ("ml_models_page", ML_MODELS_PAGE),
+    ("ml_similar_about", ML_SIMILAR_ABOUT),
     ("ml_similar_audience", ML_SIMILAR_AUDIENCE),
     ("ml_similar_content", ML_SIMILAR_CONTENT),
     ("ml_similar_titles", ML_SIMILAR_TITLES),

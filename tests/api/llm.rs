@@ -82,7 +82,7 @@ pub fn says(text: &str) -> Value {
     json!({"role": "assistant", "content": text})
 }
 
-fn llm_config(stand_in: &StandIn, mode: ToolMode) -> impl FnOnce(&mut netflix_analytics::Config) + Send + 'static {
+pub fn llm_config(stand_in: &StandIn, mode: ToolMode) -> impl FnOnce(&mut netflix_analytics::Config) + Send + 'static {
     let base = stand_in.base_url();
     move |c| {
         c.llm.base_url = Some(base.parse().unwrap());

@@ -23,6 +23,7 @@ mod llm_real;
 mod ml;
 mod openapi;
 mod ops;
+mod prefer;
 mod real_data;
 mod run_panics;
 mod run_progress;

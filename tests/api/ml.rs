@@ -132,6 +132,41 @@ async fn training_needs_the_admin_token_and_forecasts_need_a_model() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_model_list_is_paged_newest_first_and_shows_a_new_model_at_once() {
+    let feed = feed_with_history().await;
+    let app = spawn_app(&feed.base_url()).await;
+    app.ingest_ok("top10").await;
+    let first = train_ok(&app).await;
+    let (status, page) = app.get_json("/v1/ml/models?limit=1").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["meta"]["total"], 1);
+    assert!(page["meta"].get("next").is_none(), "{page:#}");
+
+    // Training changes no data version; the list must not be served from before it.
+    let second = train_ok(&app).await;
+    let response = app.get("/v1/ml/models?limit=1").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["link"], r#"</v1/ml/models?limit=1&offset=1>; rel="next""#);
+    let page: Value = response.json().await.unwrap();
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    assert_eq!(page["data"][0]["run_id"], second["id"]);
+    assert_eq!((page["meta"]["total"].clone(), page["meta"]["limit"].clone()), (2.into(), 1.into()));
+    assert_eq!(page["meta"]["next"], "/v1/ml/models?limit=1&offset=1");
+    let (_, older) = app.get_json(page["meta"]["next"].as_str().unwrap()).await;
+    assert_eq!(older["data"][0]["run_id"], first["id"]);
+    assert!(older["meta"].get("next").is_none(), "{older:#}");
+    let (_, all) = app.get_json("/v1/ml/models?limit=all").await;
+    let runs: Vec<&Value> = all["data"].as_array().unwrap().iter().map(|m| &m["run_id"]).collect();
+    assert_eq!(runs, [&second["id"], &first["id"]]);
+
+    for (query, accepted) in [("limit=0", "accepted: 1 to 1000"), ("offset=-1", ""), ("week=latest", "")] {
+        let (status, body) = app.get_json(&format!("/v1/ml/models?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert!(body["message"].as_str().unwrap().contains(accepted), "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_training_while_one_runs_gets_409_naming_it() {
     let feed = feed_with_history().await;
     let app = spawn_app(&feed.base_url()).await;
