@@ -97,6 +97,8 @@ pub struct About {
     pub correlations: Option<Vec<Correlation>>,
     pub coverage: Option<Coverage>,
     pub basis: Option<String>,
+    /// The measure the rows are ranked by, when the question lets the client choose it.
+    pub metric: Option<String>,
 }
 
 impl About {

@@ -1003,8 +1003,11 @@ impl Question for YoutubeTopEngagement {
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<EngagementTitleRow>> {
         let conn = db.conn();
         let (from, to) = self.days.resolve(db)?;
-        Ok(sql_paged(self.page, |limit, offset| youtube_top_engagement(conn, from, to, self.metric, limit, offset))?
-            .period(from, to))
+        let mut answer =
+            sql_paged(self.page, |limit, offset| youtube_top_engagement(conn, from, to, self.metric, limit, offset))?
+                .period(from, to);
+        answer.about.metric = Some(self.metric.as_str().to_owned());
+        Ok(answer)
     }
 
     fn page(&self) -> Option<Page> {

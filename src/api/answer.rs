@@ -148,6 +148,7 @@ fn meta<R>(
     meta.correlations = about.correlations;
     meta.coverage = about.coverage;
     meta.basis = about.basis;
+    meta.metric = about.metric;
     meta.total = about.total;
     let mut query = Vec::new();
     if let Some((from, to)) = about.period {

@@ -120,6 +120,9 @@ pub struct Meta {
     /// title without catalog metadata, `content_only` for one that never charted in a country).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basis: Option<String>,
+    /// `youtube/top-engagement`: the measure the titles are ranked by, and that its chart draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
 }
 
 impl Meta {
