@@ -5,6 +5,10 @@
 //! Tables render as JSON or CSV; answers whose rows can be drawn (`chart::Chart`) also as SVG.
 
 use std::fmt::Write;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Poll, ready};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::HeaderMap;
@@ -69,7 +73,8 @@ async fn respond<Q: Question>(
     if format == Format::Csv
         && let Some(page) = question.page().filter(|page| page.whole)
     {
-        return state.cache().serve_uncached(key, headers, stream_csv(warehouse, question, page)).await;
+        let streamed = stream_csv(warehouse, question, page, state.stall_limit());
+        return state.cache().serve_uncached(key, headers, streamed).await;
     }
     let asked = async move {
         let page = question.page();
@@ -97,24 +102,25 @@ fn filename<Q: Question>(suffix: Option<&str>) -> String {
 const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// A whole answer as a CSV body written while it is sent. The rows are visited (`Question::visit`)
-/// in one read transaction that lives until the last row is sent; the read runs in a task the body
-/// owns, so a client that goes away drops the body, which interrupts the read (as for any abandoned
-/// read) and closes the channel it writes to. The status is decided before the first byte: the
-/// answer's total arrives with its first row, and an answer over the cap is refused then.
-async fn stream_csv<Q: Question>(warehouse: Warehouse, question: Q, page: Page) -> Result<Response> {
+/// in one read transaction that lives until the last row is written; the read runs in a task the
+/// body owns, so a client that goes away drops the body, which interrupts the read (as for any
+/// abandoned read) and closes the channel it writes to. The status is decided before the first
+/// byte: the answer's total arrives with its first row, and an answer over the cap is refused then.
+/// A read that fails after that ends the body with an error, never as if it were complete.
+async fn stream_csv<Q: Question>(
+    warehouse: Warehouse,
+    question: Q,
+    page: Page,
+    stall_limit: Duration,
+) -> Result<Response> {
     let (head, began) = oneshot::channel();
     let (chunks, mut sent) = mpsc::channel(CHUNKS_IN_FLIGHT);
     let read = async move {
         warehouse
             .read(move |db| {
-                let mut csv = CsvChunks::new::<Q::Row>(page, head, chunks);
-                match question.visit(db, &mut csv) {
-                    Ok(()) => csv.finish(),
-                    Err(err) => {
-                        csv.fail(&err);
-                        Err(err)
-                    }
-                }
+                let mut csv = CsvChunks::new::<Q::Row>(page, stall_limit, head, chunks);
+                question.visit(db, &mut csv)?;
+                csv.finish()
             })
             .await
     };
@@ -124,9 +130,22 @@ async fn stream_csv<Q: Question>(warehouse: Warehouse, question: Q, page: Page) 
         (&mut reading).await??;
         return Err(Error::Internal("a streamed answer ended before it began".to_owned()));
     };
+    let mut reading = Some(reading);
     let body = futures_util::stream::poll_fn(move |cx| {
-        let _owned_by_the_body = &reading;
-        sent.poll_recv(cx)
+        if let Some(chunk) = ready!(sent.poll_recv(cx)) {
+            return Poll::Ready(Some(Ok(chunk)));
+        }
+        // The writer is done; how the read ended says whether the body is complete.
+        let Some(read) = reading.as_mut() else { return Poll::Ready(None) };
+        let ended = ready!(Pin::new(read).poll(cx));
+        reading = None;
+        let failed = match ended {
+            Ok(Ok(())) => return Poll::Ready(None),
+            Ok(Err(err)) => err,
+            Err(join) => Error::from(join),
+        };
+        tracing::warn!(error = %failed, "a streamed CSV answer failed after it began");
+        Poll::Ready(Some(Err(std::io::Error::other(failed.to_string()))))
     });
     format::csv_download(&filename::<Q>(suffix.as_deref()), Body::from_stream(body))
 }
@@ -225,6 +244,8 @@ mod tests {
     }
 
     const WHOLE: Page = Page { limit: 100_000, offset: 0, whole: true };
+    /// A stall limit no test reaches.
+    const PATIENT: Duration = Duration::from_secs(600);
 
     async fn one_slot() -> (tempfile::TempDir, Warehouse) {
         let dir = tempfile::tempdir().unwrap();
@@ -236,7 +257,7 @@ mod tests {
     async fn a_client_that_reads_nothing_stalls_the_reader_instead_of_being_buffered_for() {
         let (_dir, warehouse) = one_slot().await;
         let visited = Arc::new(AtomicUsize::new(0));
-        let response = stream_csv(warehouse, Endless(visited.clone()), WHOLE).await.unwrap();
+        let response = stream_csv(warehouse, Endless(visited.clone()), WHOLE, PATIENT).await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
         let stalled_at = visited.load(Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -251,7 +272,7 @@ mod tests {
     async fn a_client_going_away_stops_the_read_and_frees_its_slot() {
         let (_dir, warehouse) = one_slot().await;
         let visited = Arc::new(AtomicUsize::new(0));
-        let response = stream_csv(warehouse.clone(), Endless(visited.clone()), WHOLE).await.unwrap();
+        let response = stream_csv(warehouse.clone(), Endless(visited.clone()), WHOLE, PATIENT).await.unwrap();
         let mut body = response.into_body();
         let first = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
         assert!(first.unwrap().unwrap().into_data().unwrap().starts_with(b"\"text\"\n"));
@@ -259,6 +280,19 @@ mod tests {
         // The warehouse has one slot: it is free again only once the endless read stopped.
         let next = tokio::time::timeout(Duration::from_secs(10), warehouse.read(|db| Ok(db.data_version()))).await;
         assert!(matches!(next, Ok(Ok(_))), "the abandoned read kept its slot: {next:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_client_that_takes_nothing_for_the_stall_limit_frees_the_slot_and_its_body_ends_broken() {
+        let (_dir, warehouse) = one_slot().await;
+        let visited = Arc::new(AtomicUsize::new(0));
+        let stall_limit = Duration::from_millis(300);
+        let response = stream_csv(warehouse.clone(), Endless(visited), WHOLE, stall_limit).await.unwrap();
+        let next = tokio::time::timeout(Duration::from_secs(10), warehouse.read(|db| Ok(db.data_version()))).await;
+        assert!(matches!(next, Ok(Ok(_))), "the stalled read kept its slot: {next:?}");
+        // What was written is still sent, but the body does not end as if it were complete.
+        let read = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+        assert!(read.is_err(), "a cut answer ended cleanly");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,9 +311,9 @@ mod tests {
         }
         let (_dir, warehouse) = one_slot().await;
         let page = Page { limit: 5, offset: 0, whole: true };
-        let refused = stream_csv(warehouse.clone(), Counted(6), page).await;
+        let refused = stream_csv(warehouse.clone(), Counted(6), page, PATIENT).await;
         assert!(matches!(refused, Err(Error::AnswerTooLarge { rows: 6, max_rows: 5 })), "{refused:?}");
-        assert!(stream_csv(warehouse, Counted(5), page).await.is_ok());
+        assert!(stream_csv(warehouse, Counted(5), page, PATIENT).await.is_ok());
     }
 
     #[test]

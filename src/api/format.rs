@@ -3,6 +3,8 @@
 //! rows) followed by RFC 4180 records; charted answers also draw SVG (`super::chart`). `?format=`
 //! wins over `Accept`.
 
+use std::time::Duration;
+
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -184,14 +186,16 @@ pub fn to_csv<T: Serialize + ToSchema>(rows: &[T]) -> Result<Vec<u8>> {
 /// Writes a whole answer's rows as CSV, from the blocking read that visits them, into a bounded
 /// channel the response body drains: a full channel makes the read wait for the client, so a slow
 /// client holds back the reader instead of making the service buffer its answer. A closed channel
-/// (the client went away) ends the read with `Error::Abandoned`.
+/// (the client went away) ends the read with `Error::Abandoned`; a client that takes nothing for
+/// `stall_limit` ends it with `Error::Timeout`, so it cannot keep a warehouse slot forever.
 pub struct CsvChunks {
     columns: Vec<String>,
     chunk: Vec<u8>,
     page: Page,
+    stall_limit: Duration,
     /// Takes the download's file suffix once the answer is known not to be refused.
     head: Option<oneshot::Sender<Option<String>>>,
-    chunks: mpsc::Sender<std::io::Result<Bytes>>,
+    chunks: mpsc::Sender<Bytes>,
 }
 
 impl CsvChunks {
@@ -200,10 +204,11 @@ impl CsvChunks {
 
     pub fn new<T: ToSchema>(
         page: Page,
+        stall_limit: Duration,
         head: oneshot::Sender<Option<String>>,
-        chunks: mpsc::Sender<std::io::Result<Bytes>>,
+        chunks: mpsc::Sender<Bytes>,
     ) -> CsvChunks {
-        CsvChunks { columns: columns::<T>(), chunk: Vec::new(), page, head: Some(head), chunks }
+        CsvChunks { columns: columns::<T>(), chunk: Vec::new(), page, stall_limit, head: Some(head), chunks }
     }
 
     /// Sends what is left once every row was visited.
@@ -211,22 +216,19 @@ impl CsvChunks {
         self.flush()
     }
 
-    /// After the first byte the status is sent: ending the body early is the only way left to say
-    /// the answer failed.
-    pub fn fail(self, err: &Error) {
-        if self.head.is_some() || matches!(err, Error::Abandoned) {
-            return;
-        }
-        tracing::warn!(error = %err, "a streamed CSV answer failed after it began");
-        let _ = self.chunks.blocking_send(Err(std::io::Error::other(err.to_string())));
-    }
-
+    /// Runs on the blocking pool, which may wait on the runtime.
     fn flush(&mut self) -> Result<()> {
         if self.chunk.is_empty() {
             return Ok(());
         }
         let chunk = Bytes::from(std::mem::take(&mut self.chunk));
-        self.chunks.blocking_send(Ok(chunk)).map_err(|_| Error::Abandoned)
+        let sent =
+            tokio::runtime::Handle::current().block_on(tokio::time::timeout(self.stall_limit, self.chunks.send(chunk)));
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Error::Abandoned),
+            Err(_) => Err(Error::Timeout),
+        }
     }
 }
 
