@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::insights::{Correlation, Coverage};
 use crate::domain::Week;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::warehouse::Snapshot;
 
 /// A question the service answers from the warehouse.
@@ -19,6 +19,15 @@ pub trait Question: Debug + Send + 'static {
     const NAME: &'static str;
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<Self::Row>>;
+
+    /// Hands the answer to `rows` a row at a time, for whole answers sent as they are read. The
+    /// default asks `ask` and hands its rows on; questions whose whole answers are large override it
+    /// to pass rows on as the warehouse returns them.
+    fn visit(&self, db: &Snapshot<'_>, rows: &mut dyn Rows<Self::Row>) -> Result<()> {
+        let Answer { rows: all, about } = self.ask(db)?;
+        rows.begin(about)?;
+        all.into_iter().try_for_each(|row| rows.row(row))
+    }
 
     /// Paged questions: the page asked for.
     fn page(&self) -> Option<Page> {
@@ -45,6 +54,23 @@ pub struct Page {
 impl Page {
     /// Bounds the work an offset can ask for; DuckDB takes offsets as signed 64-bit numbers.
     pub const MAX_OFFSET: u64 = 1_000_000_000;
+
+    /// A whole answer of `total` rows is refused when more than the cap remain from the offset.
+    pub fn check_whole(self, total: u64) -> Result<()> {
+        if self.whole && total > self.offset + u64::from(self.limit) {
+            return Err(Error::AnswerTooLarge { rows: total - self.offset, max_rows: self.limit });
+        }
+        Ok(())
+    }
+}
+
+/// Takes an answer a row at a time (`Question::visit`).
+pub trait Rows<R> {
+    /// Called once, before the first row: what the answer says about itself, `total` included
+    /// when known, so that a refusal can still come before anything is sent.
+    fn begin(&mut self, about: About) -> Result<()>;
+
+    fn row(&mut self, row: R) -> Result<()>;
 }
 
 /// Rows and what the answer says about them.
@@ -71,6 +97,15 @@ pub struct About {
     pub correlations: Option<Vec<Correlation>>,
     pub coverage: Option<Coverage>,
     pub basis: Option<String>,
+    /// The measure the rows are ranked by, when the question lets the client choose it.
+    pub metric: Option<String>,
+}
+
+impl About {
+    /// About an answer over a period, as `Answer::period` says it.
+    pub fn of_period(from: impl ToString, to: impl ToString) -> About {
+        About { period: Some((from.to_string(), to.to_string())), ..About::default() }
+    }
 }
 
 impl<R> Answer<R> {
@@ -105,4 +140,26 @@ pub fn sql_paged<R>(page: Page, query: impl Fn(u32, u64) -> Result<(Vec<R>, u64)
     let mut answer = Answer::new(rows);
     answer.about.total = Some(total);
     Ok(answer)
+}
+
+/// As `sql_paged`, handing rows to `rows` as the warehouse returns them. `query` calls its argument
+/// with each row and the total the row carries; `about` goes out with the first row's total, and
+/// without a total when there is no row.
+pub fn sql_visited<R>(
+    about: About,
+    rows: &mut dyn Rows<R>,
+    query: impl FnOnce(&mut dyn FnMut(R, u64) -> Result<()>) -> Result<()>,
+) -> Result<()> {
+    let mut pending = Some(about);
+    query(&mut |row, total| {
+        if let Some(mut about) = pending.take() {
+            about.total = Some(total);
+            rows.begin(about)?;
+        }
+        rows.row(row)
+    })?;
+    match pending {
+        Some(about) => rows.begin(about),
+        None => Ok(()),
+    }
 }

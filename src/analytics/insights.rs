@@ -7,7 +7,7 @@ use duckdb::{Connection, OptionalExt, named_params};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::answer::{Answer, Page, Question, sql_paged};
+use super::answer::{About, Answer, Page, Question, Rows, sql_paged, sql_visited};
 use super::scope::{DayRange, TitleRef, WeekRange, ensure_region, ensure_title};
 use super::stats;
 use crate::domain::{Category, CountryCode, Week};
@@ -271,6 +271,7 @@ pub fn weeks_held(conn: &Connection) -> Result<Option<(Week, Week)>> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn top_titles(
     conn: &Connection,
     region: Region,
@@ -280,13 +281,33 @@ pub fn top_titles(
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<TopTitleRow>, u64)> {
+    let (mut rows, mut total) = (Vec::new(), 0);
+    top_titles_each(conn, region, period, category, order, limit, offset, &mut |row, row_total| {
+        total = row_total;
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok((rows, total))
+}
+
+/// As `top_titles`, handing each row and the total it carries to `each` as DuckDB returns it.
+#[allow(clippy::too_many_arguments)]
+pub fn top_titles_each(
+    conn: &Connection,
+    region: Region,
+    period: Period,
+    category: Option<Category>,
+    order: TitleOrder,
+    limit: u32,
+    offset: u64,
+    each: &mut dyn FnMut(TopTitleRow, u64) -> Result<()>,
+) -> Result<()> {
     let category = category.map(Category::as_str);
     let (from, to) = (period.from.date(), period.to.date());
     let (limit, offset) = (i64::from(limit), offset as i64);
-    let mut total = 0u64;
-    let map = |row: &duckdb::Row<'_>, total: &mut u64| -> duckdb::Result<TopTitleRow> {
-        *total = row.get::<_, i64>(10)? as u64;
-        Ok(TopTitleRow {
+    let map = |row: &duckdb::Row<'_>| -> duckdb::Result<(TopTitleRow, u64)> {
+        let total = row.get::<_, i64>(10)? as u64;
+        let title = TopTitleRow {
             title_id: row.get(0)?,
             title: row.get(1)?,
             kind: row.get(2)?,
@@ -297,15 +318,17 @@ pub fn top_titles(
             last_week: week_at(row, 7)?,
             hours_viewed: row.get(8)?,
             views: row.get(9)?,
-        })
+        };
+        Ok((title, total))
     };
-    let rows = match region {
+    let each = &mut |(row, total)| each(row, total);
+    match region {
         Region::Global => {
             let mut statement = conn.prepare_cached(queries::ANALYTICS_TOP_TITLES_GLOBAL)?;
             let mut rows = statement.query(named_params! {
                 "from": from, "to": to, "category": category, "order": order.as_str(), "limit": limit, "offset": offset,
             })?;
-            collect(&mut rows, |row| map(row, &mut total))?
+            each_row(&mut rows, map, each)
         }
         Region::Country(country) => {
             let mut statement = conn.prepare_cached(queries::ANALYTICS_TOP_TITLES_COUNTRY)?;
@@ -313,10 +336,9 @@ pub fn top_titles(
                 "country": country.as_str(), "from": from, "to": to, "category": category,
                 "order": order.as_str(), "limit": limit, "offset": offset,
             })?;
-            collect(&mut rows, |row| map(row, &mut total))?
+            each_row(&mut rows, map, each)
         }
-    };
-    Ok((rows, total))
+    }
 }
 
 fn collect<T>(
@@ -328,6 +350,19 @@ fn collect<T>(
         out.push(map(row)?);
     }
     Ok(out)
+}
+
+/// Hands each row, mapped, to `each` as DuckDB returns it, so that no more than DuckDB's own result
+/// is held.
+fn each_row<T>(
+    rows: &mut duckdb::Rows<'_>,
+    map: impl Fn(&duckdb::Row<'_>) -> duckdb::Result<T>,
+    each: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<()> {
+    while let Some(row) = rows.next()? {
+        each(map(row)?)?;
+    }
+    Ok(())
 }
 
 pub fn trajectory(conn: &Connection, title_id: i64, region: Region, period: Period) -> Result<Vec<TrajectoryRow>> {
@@ -479,21 +514,37 @@ pub fn regional_similarity(
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<SimilarityRow>, u64)> {
-    let mut total = 0u64;
+    let (mut rows, mut total) = (Vec::new(), 0);
+    regional_similarity_each(conn, period, limit, offset, &mut |row, row_total| {
+        total = row_total;
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok((rows, total))
+}
+
+/// As `regional_similarity`, handing each row and the total it carries to `each`.
+pub fn regional_similarity_each(
+    conn: &Connection,
+    period: Period,
+    limit: u32,
+    offset: u64,
+    each: &mut dyn FnMut(SimilarityRow, u64) -> Result<()>,
+) -> Result<()> {
     let mut statement = conn.prepare_cached(queries::ANALYTICS_REGIONAL_SIMILARITY)?;
     let mut rows = statement.query(named_params! {
         "from": period.from.date(), "to": period.to.date(), "limit": i64::from(limit), "offset": offset as i64,
     })?;
-    let rows = collect(&mut rows, |row| {
-        total = row.get::<_, i64>(4)? as u64;
-        Ok(SimilarityRow {
+    let map = |row: &duckdb::Row<'_>| -> duckdb::Result<(SimilarityRow, u64)> {
+        let pair = SimilarityRow {
             country_a: row.get(0)?,
             country_b: row.get(1)?,
             shared_titles: row.get(2)?,
             jaccard: row.get(3)?,
-        })
-    })?;
-    Ok((rows, total))
+        };
+        Ok((pair, row.get::<_, i64>(4)? as u64))
+    };
+    each_row(&mut rows, map, &mut |(row, total)| each(row, total))
 }
 
 pub fn category_viewership(conn: &Connection, period: Period) -> Result<Vec<CategoryViewershipRow>> {
@@ -513,19 +564,34 @@ pub fn category_viewership(conn: &Connection, period: Period) -> Result<Vec<Cate
 }
 
 pub fn category_viewership_weekly(conn: &Connection, period: Period) -> Result<Vec<CategoryWeekRow>> {
-    Ok(conn
-        .prepare_cached(queries::ANALYTICS_CATEGORY_VIEWERSHIP_WEEKLY)?
-        .query_map(named_params! { "from": period.from.date(), "to": period.to.date() }, |row| {
-            Ok(CategoryWeekRow {
-                week: week_at(row, 0)?,
-                category: row.get(1)?,
-                title_weeks: row.get(2)?,
-                hours_viewed: row.get(3)?,
-                average_hours_viewed: row.get(4)?,
-                average_views: row.get(5)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?)
+    let mut rows = Vec::new();
+    category_viewership_weekly_each(conn, period, &mut |row, _| {
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// As `category_viewership_weekly`, handing each row and the number of rows in all to `each`.
+pub fn category_viewership_weekly_each(
+    conn: &Connection,
+    period: Period,
+    each: &mut dyn FnMut(CategoryWeekRow, u64) -> Result<()>,
+) -> Result<()> {
+    let mut statement = conn.prepare_cached(queries::ANALYTICS_CATEGORY_VIEWERSHIP_WEEKLY)?;
+    let mut rows = statement.query(named_params! { "from": period.from.date(), "to": period.to.date() })?;
+    let map = |row: &duckdb::Row<'_>| -> duckdb::Result<(CategoryWeekRow, u64)> {
+        let week = CategoryWeekRow {
+            week: week_at(row, 0)?,
+            category: row.get(1)?,
+            title_weeks: row.get(2)?,
+            hours_viewed: row.get(3)?,
+            average_hours_viewed: row.get(4)?,
+            average_views: row.get(5)?,
+        };
+        Ok((week, row.get::<_, i64>(6)? as u64))
+    };
+    each_row(&mut rows, map, &mut |(row, total)| each(row, total))
 }
 
 /// The `top` titles with the most global hours in the period.
@@ -657,6 +723,17 @@ impl Question for TopTitles {
         .period(period.from, period.to);
         answer.about.category = category_name(self.category);
         Ok(answer)
+    }
+
+    fn visit(&self, db: &Snapshot<'_>, rows: &mut dyn Rows<TopTitleRow>) -> Result<()> {
+        ensure_region(db, self.region)?;
+        let period = self.range.resolve(db)?;
+        let mut about = About::of_period(period.from, period.to);
+        about.category = category_name(self.category);
+        let (limit, offset) = (self.page.limit, self.page.offset);
+        sql_visited(about, rows, |each| {
+            top_titles_each(db.conn(), self.region, period, self.category, self.order, limit, offset, each)
+        })
     }
 
     fn page(&self) -> Option<Page> {
@@ -807,6 +884,14 @@ impl Question for RegionalSimilarity {
             .period(period.from, period.to))
     }
 
+    fn visit(&self, db: &Snapshot<'_>, rows: &mut dyn Rows<SimilarityRow>) -> Result<()> {
+        let period = self.range.resolve(db)?;
+        let (limit, offset) = (self.page.limit, self.page.offset);
+        sql_visited(About::of_period(period.from, period.to), rows, |each| {
+            regional_similarity_each(db.conn(), period, limit, offset, each)
+        })
+    }
+
     fn page(&self) -> Option<Page> {
         Some(self.page)
     }
@@ -847,6 +932,19 @@ impl Question for CategoryViewershipWeekly {
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<CategoryWeekRow>> {
         let period = self.range.resolve(db)?;
         Ok(Answer::page_of(category_viewership_weekly(db.conn(), period)?, self.page).period(period.from, period.to))
+    }
+
+    fn visit(&self, db: &Snapshot<'_>, rows: &mut dyn Rows<CategoryWeekRow>) -> Result<()> {
+        let period = self.range.resolve(db)?;
+        let Page { limit, offset, .. } = self.page;
+        // The query is not paged: the page is cut here, as `Answer::page_of` does.
+        let mut index = 0u64;
+        sql_visited(About::of_period(period.from, period.to), rows, |each| {
+            category_viewership_weekly_each(db.conn(), period, &mut |row, total| {
+                index += 1;
+                if index > offset && index <= offset + u64::from(limit) { each(row, total) } else { Ok(()) }
+            })
+        })
     }
 
     fn page(&self) -> Option<Page> {
@@ -905,8 +1003,11 @@ impl Question for YoutubeTopEngagement {
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<EngagementTitleRow>> {
         let conn = db.conn();
         let (from, to) = self.days.resolve(db)?;
-        Ok(sql_paged(self.page, |limit, offset| youtube_top_engagement(conn, from, to, self.metric, limit, offset))?
-            .period(from, to))
+        let mut answer =
+            sql_paged(self.page, |limit, offset| youtube_top_engagement(conn, from, to, self.metric, limit, offset))?
+                .period(from, to);
+        answer.about.metric = Some(self.metric.as_str().to_owned());
+        Ok(answer)
     }
 
     fn page(&self) -> Option<Page> {

@@ -9,4 +9,4 @@ mod stats;
 pub mod titles;
 pub mod top10;
 
-pub use answer::{About, Answer, Page, Question, sql_paged};
+pub use answer::{About, Answer, Page, Question, Rows, sql_paged, sql_visited};

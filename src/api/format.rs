@@ -3,17 +3,20 @@
 //! rows) followed by RFC 4180 records; charted answers also draw SVG (`super::chart`). `?format=`
 //! wins over `Accept`.
 
+use std::time::Duration;
+
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
 use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, Schema};
 
 use super::cache::Rendered;
 use crate::analytics::insights::{Correlation, Coverage};
+use crate::analytics::{About, Page, Rows};
 use crate::domain::Week;
 use crate::error::{Error, Result};
 
@@ -122,6 +125,9 @@ pub struct Meta {
     /// `titles/{id}/similar?prefer=`: whether the language model chose the order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rerank: Option<Rerank>,
+    /// `youtube/top-engagement`: the measure the titles are ranked by, and that its chart draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
 }
 
 /// How rows were ordered for a preference in words.
@@ -162,10 +168,10 @@ pub fn render<T: Serialize + ToSchema>(format: Format, filename: &str, rows: Vec
     Ok(rendered)
 }
 
-/// A whole answer as a streamed CSV download (see `csv_stream`).
-pub fn csv_response<T: Serialize + ToSchema + Send + 'static>(filename: &str, rows: Vec<T>) -> Result<Response> {
+/// A whole answer as a CSV download whose body is written while it is sent (`api::answer`).
+pub fn csv_download(filename: &str, body: Body) -> Result<Response> {
     let disposition = header_value(&format!("attachment; filename=\"{filename}.csv\""))?;
-    let mut response = Response::new(csv_stream(rows));
+    let mut response = Response::new(body);
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     headers.insert(header::CONTENT_DISPOSITION, disposition);
@@ -190,33 +196,74 @@ pub fn to_csv<T: Serialize + ToSchema>(rows: &[T]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// A CSV body sent as it is written, a chunk at a time, so that a whole answer's text is never in
-/// memory at once: each row is dropped as soon as it is written.
-fn csv_stream<T: Serialize + ToSchema + Send + 'static>(rows: Vec<T>) -> Body {
-    const CHUNK_BYTES: usize = 64 * 1024;
-    let columns = columns::<T>();
-    let header = csv_header(&columns);
-    let chunks = futures_util::stream::unfold(
-        (Some(header), rows.into_iter(), columns),
-        |(mut pending, mut rows, columns)| async move {
-            let mut chunk = pending.take().unwrap_or_default();
-            for row in rows.by_ref() {
-                if let Err(err) = csv_record(&mut chunk, &columns, &row) {
-                    // Headers are gone: ending the body early is the only way left to say it failed.
-                    return Some((
-                        Err(std::io::Error::other(err.to_string())),
-                        (None, Vec::new().into_iter(), columns),
-                    ));
-                }
-                if chunk.len() >= CHUNK_BYTES {
-                    break;
-                }
-            }
-            (!chunk.is_empty()).then(|| (Ok(Bytes::from(chunk)), (None, rows, columns)))
-        },
-    );
-    // Fused: a compressing layer may poll again after the end, which `unfold` alone forbids.
-    Body::from_stream(chunks.fuse())
+/// Writes a whole answer's rows as CSV, from the blocking read that visits them, into a bounded
+/// channel the response body drains: a full channel makes the read wait for the client, so a slow
+/// client holds back the reader instead of making the service buffer its answer. A closed channel
+/// (the client went away) ends the read with `Error::Abandoned`; a client that takes nothing for
+/// `stall_limit` ends it with `Error::Timeout`, so it cannot keep a warehouse slot forever.
+pub struct CsvChunks {
+    columns: Vec<String>,
+    chunk: Vec<u8>,
+    page: Page,
+    stall_limit: Duration,
+    /// Takes the download's file suffix once the answer is known not to be refused.
+    head: Option<oneshot::Sender<Option<String>>>,
+    chunks: mpsc::Sender<Bytes>,
+}
+
+impl CsvChunks {
+    /// Chunks are sent once they pass this size.
+    pub const CHUNK_BYTES: usize = 64 * 1024;
+
+    pub fn new<T: ToSchema>(
+        page: Page,
+        stall_limit: Duration,
+        head: oneshot::Sender<Option<String>>,
+        chunks: mpsc::Sender<Bytes>,
+    ) -> CsvChunks {
+        CsvChunks { columns: columns::<T>(), chunk: Vec::new(), page, stall_limit, head: Some(head), chunks }
+    }
+
+    /// Sends what is left once every row was visited.
+    pub fn finish(mut self) -> Result<()> {
+        self.flush()
+    }
+
+    /// Runs on the blocking pool, which may wait on the runtime.
+    fn flush(&mut self) -> Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::take(&mut self.chunk));
+        let sent =
+            tokio::runtime::Handle::current().block_on(tokio::time::timeout(self.stall_limit, self.chunks.send(chunk)));
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Error::Abandoned),
+            Err(_) => Err(Error::Timeout),
+        }
+    }
+}
+
+impl<T: Serialize> Rows<T> for CsvChunks {
+    fn begin(&mut self, about: About) -> Result<()> {
+        // Checked before the first byte: a 200 cannot turn into a 400 halfway through its body.
+        if let Some(total) = about.total {
+            self.page.check_whole(total)?;
+        }
+        let head = self.head.take().ok_or_else(|| Error::Internal("a CSV answer began twice".to_owned()))?;
+        head.send(about.file_suffix).map_err(|_| Error::Abandoned)?;
+        self.chunk = csv_header(&self.columns);
+        Ok(())
+    }
+
+    fn row(&mut self, row: T) -> Result<()> {
+        csv_record(&mut self.chunk, &self.columns, &row)?;
+        if self.chunk.len() >= CsvChunks::CHUNK_BYTES {
+            self.flush()?;
+        }
+        Ok(())
+    }
 }
 
 /// Text always quoted, numbers never, nulls empty. Every RFC 4180 reader takes that, and it is the

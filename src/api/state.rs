@@ -1,5 +1,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
@@ -34,6 +35,7 @@ struct Inner {
     metrics: Arc<Metrics>,
     triggers: TriggerLimiter,
     max_rows: u32,
+    stall_limit: Duration,
     /// `None` when no model is configured.
     llm: Option<ChatClient>,
     llm_budget: Budget,
@@ -70,6 +72,7 @@ impl AppState {
                 metrics,
                 triggers: TriggerLimiter::new(config.trigger_rate_per_minute),
                 max_rows: config.max_rows,
+                stall_limit: config.request_timeout,
                 llm,
                 llm_budget,
                 llm_calls_logged: AtomicU64::new(0),
@@ -124,6 +127,12 @@ impl AppState {
     }
 
     /// The forecast model served.
+    /// How long a streamed answer waits for its client to take the next chunk before it ends:
+    /// `NA_REQUEST_TIMEOUT_SECS`, since a stalled download holds a warehouse slot.
+    pub fn stall_limit(&self) -> Duration {
+        self.inner.stall_limit
+    }
+
     pub fn models(&self) -> &Models {
         &self.inner.models
     }

@@ -76,6 +76,27 @@ async fn bar_charts_draw_one_bar_per_row_of_the_page_asked_for() {
 }
 
 #[tokio::test]
+async fn the_engagement_chart_draws_the_metric_the_titles_are_ranked_by() {
+    let scenario = Scenario::new();
+    let (app, _feeds) = scenario.load().await;
+    for (metric, label) in [
+        ("views", "YouTube views"),
+        ("likes", "YouTube likes"),
+        ("comments", "YouTube comments"),
+        ("engagement_rate", "engagement rate"),
+    ] {
+        let path = format!("/v1/analytics/youtube/top-engagement?metric={metric}");
+        let (_, body) = app.get_json(&path).await;
+        assert_eq!(body["meta"]["metric"], metric, "{body}");
+        let ranked: Vec<&Value> = body["data"].as_array().unwrap().iter().filter(|r| !r[metric].is_null()).collect();
+        assert!(!ranked.is_empty(), "{path}: the scenario has rows with {metric}");
+        let chart = svg(&app, &format!("{path}&format=svg")).await;
+        assert_eq!(chart.marks, ranked.len(), "{path}");
+        assert!(chart.text.contains(label), "{path}: the chart should say {label:?}: {}", chart.text);
+    }
+}
+
+#[tokio::test]
 async fn line_scatter_and_heatmap_charts_draw_their_rows() {
     let scenario = Scenario::new();
     let (app, _feeds) = scenario.load().await;

@@ -62,20 +62,30 @@ async fn limit_all_returns_the_whole_answer_which_equals_its_pages_put_together(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_answer_longer_than_na_max_rows_is_refused_naming_the_cap_and_how_to_page() {
     let (app, _feeds) = Scenario::new().load_with(|c| c.max_rows = 5).await;
+    // The streamed CSV answers each learn their total their own way; all refuse before the first byte.
+    for path in [
+        "/v1/analytics/top-titles?category=tv-english",
+        "/v1/analytics/regional-similarity",
+        "/v1/analytics/category-viewership?interval=week",
+        "/v1/analytics/engagement-vs-rank",
+    ] {
+        let (_, first) = app.get_json(path).await;
+        let total = first["meta"]["total"].as_u64().unwrap();
+        assert!(total > 5, "{path}: {first}");
+        for format in ["json", "csv"] {
+            let response = app.get(&with(path, &format!("limit=all&format={format}"))).await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} {format}");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["code"], "answer_too_large", "{path} {format}: {body}");
+            let message = body["message"].as_str().unwrap();
+            for needed in [format!("{total} rows"), "5".to_owned(), "NA_MAX_ROWS".to_owned(), "offset".to_owned()] {
+                assert!(message.contains(&needed), "{path} {format}: {message:?} should say {needed:?}");
+            }
+        }
+    }
     let path = "/v1/analytics/top-titles?category=tv-english";
     let (_, first) = app.get_json(path).await;
     let total = first["meta"]["total"].as_u64().unwrap();
-    assert!(total > 5, "{first}");
-    for format in ["json", "csv"] {
-        let response = app.get(&format!("{path}&limit=all&format={format}")).await;
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{format}");
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(body["code"], "answer_too_large", "{format}: {body}");
-        let message = body["message"].as_str().unwrap();
-        for needed in [format!("{total} rows"), "5".to_owned(), "NA_MAX_ROWS".to_owned(), "offset".to_owned()] {
-            assert!(message.contains(&needed), "{format}: {message:?} should say {needed:?}");
-        }
-    }
     // Pages are not affected by the cap, and an answer within it is whole.
     let (status, page) = app.get_json(&format!("{path}&limit=20")).await;
     assert_eq!(status, StatusCode::OK);
@@ -114,6 +124,40 @@ async fn whole_csv_answers_stream_and_still_revalidate() {
     let revalidated =
         app.client.get(app.url(&format!("{path}&limit=all&format=csv"))).header("if-none-match", etag).send().await;
     assert_eq!(revalidated.unwrap().status(), StatusCode::NOT_MODIFIED);
+}
+
+/// A CSV field (quotes removed) says the same as the JSON value: the text, the number, or nothing
+/// for null.
+fn same_value(field: &str, value: &Value) -> bool {
+    match value {
+        Value::String(text) => field == text,
+        Value::Number(number) => field.parse::<f64>().ok() == number.as_f64(),
+        Value::Null => field.is_empty(),
+        Value::Bool(flag) => field == flag.to_string(),
+        _ => false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamed_whole_csv_answers_hold_the_rows_of_the_json_pages_field_for_field() {
+    let (app, _feeds) = Scenario::new().load().await;
+    for path in PAGED {
+        let pages = all_pages(&app, path).await;
+        let response = app.get(&with(path, "limit=all&format=csv")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["transfer-encoding"], "chunked", "{path}");
+        let body = response.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), pages.len(), "{path}");
+        for (record, row) in records.iter().zip(&pages) {
+            assert_eq!(header.len(), row.as_object().unwrap().len(), "{path}: {header:?} {row}");
+            for (name, field) in header.iter().zip(record.iter()) {
+                assert!(same_value(field, &row[name]), "{path} {name}: {field:?} in CSV, {} in JSON", row[name]);
+            }
+        }
+    }
 }
 
 /// A CSV line's fields as written, quotes kept. The scenario has no line breaks inside fields.
@@ -273,11 +317,41 @@ async fn large_answers_are_compressed_as_negotiated_and_still_cache_and_revalida
             assert!(body.is_empty());
         }
     }
-    // A cached answer is stored once and compressed on the way out.
-    let (_, headers, _) = get_encoded(&app, "/v1/analytics/top-titles?limit=all", "gzip", None).await;
-    assert_eq!(headers["x-cache"], "hit");
-    assert_eq!(headers["content-encoding"], "gzip");
     // Small answers are not worth compressing.
     let (_, headers, _) = get_encoded(&app, "/healthz", "gzip", None).await;
+    assert!(headers.get("content-encoding").is_none(), "{headers:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compressed_cache_hit_sends_the_bytes_kept_with_the_entry() {
+    let (app, _feeds) = Scenario::new().load().await;
+    let path = "/v1/analytics/top-titles?limit=all";
+    let (_, identity_headers, identity) = get_encoded(&app, path, "identity", None).await;
+    assert_eq!(identity_headers["x-cache"], "miss");
+    let strong = identity_headers["etag"].to_str().unwrap().to_owned();
+    for encoding in ["gzip", "br"] {
+        let mut sent = Vec::new();
+        for _ in 0..2 {
+            let (status, headers, body) = get_encoded(&app, path, encoding, None).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers["x-cache"], "hit", "{encoding}");
+            assert_eq!(headers["content-encoding"], encoding);
+            // Bytes kept with the entry go out whole, their length known; a body compressed on the
+            // way out would be chunked.
+            assert_eq!(headers["content-length"], body.len().to_string().as_str(), "{encoding}: {headers:?}");
+            assert!(headers["vary"].to_str().unwrap().contains("accept-encoding"), "{headers:?}");
+            assert_eq!(headers["etag"].to_str().unwrap(), format!("W/{strong}"));
+            assert_eq!(decoded(encoding, &body), identity, "{encoding}");
+            sent.push(body);
+        }
+        assert_eq!(sent[0], sent[1], "{encoding}: every hit sends the same bytes");
+    }
+    // The client's preference decides, as it does for answers compressed on the way out.
+    let (_, headers, body) = get_encoded(&app, path, "gzip;q=0.5, br;q=0.8", None).await;
+    assert_eq!(headers["content-encoding"], "br");
+    assert_eq!(decoded("br", &body), identity);
+    let (_, headers, _) = get_encoded(&app, path, "gzip;q=0.5, identity", None).await;
+    assert!(headers.get("content-encoding").is_none(), "{headers:?}");
+    let (_, headers, _) = get_encoded(&app, path, "br;q=0", None).await;
     assert!(headers.get("content-encoding").is_none(), "{headers:?}");
 }

@@ -175,8 +175,17 @@ impl Chart for WeeklyHoursRow {
 }
 
 impl Chart for EngagementTitleRow {
-    fn plot(rows: &[Self], _: &Meta) -> Plot {
-        bars("Titles by YouTube views", "YouTube views", rows.iter().map(|r| (r.title.clone(), as_f64(r.views))))
+    /// The measure the answer is ranked by (`meta.metric`), so the bars come in the answer's order.
+    fn plot(rows: &[Self], meta: &Meta) -> Plot {
+        let (title, label, value): (_, _, fn(&Self) -> Option<f64>) = match meta.metric.as_deref() {
+            Some("likes") => ("Titles by YouTube likes", "YouTube likes", |r| as_f64(r.likes)),
+            Some("comments") => ("Titles by YouTube comments", "YouTube comments", |r| as_f64(r.comments)),
+            Some("engagement_rate") => {
+                ("Titles by YouTube engagement rate", "(likes + comments) / views", |r| r.engagement_rate)
+            }
+            _ => ("Titles by YouTube views", "YouTube views", |r| as_f64(r.views)),
+        };
+        bars(title, label, rows.iter().map(|r| (r.title.clone(), value(r))))
     }
 }
 
@@ -219,6 +228,33 @@ mod tests {
         assert_eq!(weeks, ["2024-01-07", "2024-01-14"]);
         assert_eq!(series[0], Series { name: "b".into(), points: vec![(0, 3.0), (1, 2.0)] });
         assert_eq!(series[1], Series { name: "a".into(), points: vec![(0, 1.0)] });
+    }
+
+    #[test]
+    fn engagement_bars_draw_the_metric_the_answer_is_ranked_by() {
+        let row = |title: &str, views, likes, engagement_rate| EngagementTitleRow {
+            title_id: 1,
+            title: title.into(),
+            videos: 1,
+            views: Some(views),
+            likes,
+            comments: Some(0),
+            engagement_rate,
+        };
+        let rows = [row("a", 10, Some(7), Some(0.7)), row("b", 900, Some(3), Some(0.01)), row("c", 5, None, None)];
+        let drawn = |metric: Option<&str>| {
+            let meta = Meta { metric: metric.map(str::to_owned), ..Meta::default() };
+            let plot = EngagementTitleRow::plot(&rows, &meta);
+            let Figure::Bars { labels, values, value_label } = plot.figure else { panic!("not bars") };
+            (plot.title, labels, values, value_label)
+        };
+        let (title, labels, values, label) = drawn(Some("likes"));
+        assert_eq!((title.as_str(), label), ("Titles by YouTube likes", "YouTube likes"));
+        assert_eq!((labels, values), (vec!["a".to_owned(), "b".to_owned()], vec![7.0, 3.0]));
+        let (_, _, values, _) = drawn(Some("engagement_rate"));
+        assert_eq!(values, [0.7, 0.01]);
+        let (_, _, values, label) = drawn(None);
+        assert_eq!((values, label), (vec![10.0, 900.0, 5.0], "YouTube views"));
     }
 
     #[test]
