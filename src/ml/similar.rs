@@ -220,7 +220,7 @@ impl Audience {
 pub fn content_documents(conn: &Connection) -> Result<Vec<Document>> {
     let split =
         |text: String| -> Vec<String> { text.split('\u{1f}').filter(|s| !s.is_empty()).map(str::to_owned).collect() };
-    let mut statement = conn.prepare_cached(queries::ML_SIMILAR_CONTENT)?;
+    let mut statement = conn.prepare(queries::ML_SIMILAR_CONTENT)?;
     let rows = statement.query_map([], |row| {
         Ok(Document {
             title_id: row.get(0)?,
@@ -233,7 +233,7 @@ pub fn content_documents(conn: &Connection) -> Result<Vec<Document>> {
 }
 
 pub fn audience_cells(conn: &Connection) -> Result<Vec<(i64, String, NaiveDate)>> {
-    let mut statement = conn.prepare_cached(queries::ML_SIMILAR_AUDIENCE)?;
+    let mut statement = conn.prepare(queries::ML_SIMILAR_AUDIENCE)?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -317,7 +317,7 @@ impl crate::analytics::Question for SimilarTo {
     const NAME: &'static str = "similar-titles";
 
     fn ask(&self, db: &crate::warehouse::Snapshot<'_>) -> Result<crate::analytics::Answer<SimilarTitle>> {
-        let mut statement = db.conn().prepare_cached(queries::ML_SIMILAR_TITLES)?;
+        let mut statement = db.conn().prepare(queries::ML_SIMILAR_TITLES)?;
         let names: HashMap<i64, (String, String)> =
             statement.query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?))))?.collect::<Result<_, _>>()?;
         if !names.contains_key(&self.title_id) {
