@@ -2,7 +2,6 @@
 //! Top 10 performance, which genres and regions win, and the old dashboard's charts.
 
 use chrono::NaiveDate;
-use duckdb::types::Value;
 use duckdb::{Connection, OptionalExt, named_params};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -263,7 +262,7 @@ fn week_at(row: &duckdb::Row<'_>, index: usize) -> duckdb::Result<Week> {
 /// The first and last week with any list; `None` when no Top 10 was loaded.
 pub fn weeks_held(conn: &Connection) -> Result<Option<(Week, Week)>> {
     let (first, last): (Option<NaiveDate>, Option<NaiveDate>) =
-        conn.prepare_cached(queries::ANALYTICS_WEEK_RANGE)?.query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        conn.prepare(queries::ANALYTICS_WEEK_RANGE)?.query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     let week = |date: NaiveDate| Week::from_date(date).map_err(|e| Error::Internal(format!("stored week: {e}")));
     Ok(match (first, last) {
         (Some(first), Some(last)) => Some((week(first)?, week(last)?)),
@@ -324,14 +323,14 @@ pub fn top_titles_each(
     let each = &mut |(row, total)| each(row, total);
     match region {
         Region::Global => {
-            let mut statement = conn.prepare_cached(queries::ANALYTICS_TOP_TITLES_GLOBAL)?;
+            let mut statement = conn.prepare(queries::ANALYTICS_TOP_TITLES_GLOBAL)?;
             let mut rows = statement.query(named_params! {
                 "from": from, "to": to, "category": category, "order": order.as_str(), "limit": limit, "offset": offset,
             })?;
             each_row(&mut rows, map, each)
         }
         Region::Country(country) => {
-            let mut statement = conn.prepare_cached(queries::ANALYTICS_TOP_TITLES_COUNTRY)?;
+            let mut statement = conn.prepare(queries::ANALYTICS_TOP_TITLES_COUNTRY)?;
             let mut rows = statement.query(named_params! {
                 "country": country.as_str(), "from": from, "to": to, "category": category,
                 "order": order.as_str(), "limit": limit, "offset": offset,
@@ -380,11 +379,11 @@ pub fn trajectory(conn: &Connection, title_id: i64, region: Region, period: Peri
     };
     Ok(match region {
         Region::Global => conn
-            .prepare_cached(queries::ANALYTICS_TRAJECTORY_GLOBAL)?
+            .prepare(queries::ANALYTICS_TRAJECTORY_GLOBAL)?
             .query_map(named_params! { "title_id": title_id, "from": from, "to": to }, map)?
             .collect::<Result<_, _>>()?,
         Region::Country(country) => conn
-            .prepare_cached(queries::ANALYTICS_TRAJECTORY_COUNTRY)?
+            .prepare(queries::ANALYTICS_TRAJECTORY_COUNTRY)?
             .query_map(
                 named_params! { "title_id": title_id, "country": country.as_str(), "from": from, "to": to },
                 map,
@@ -400,7 +399,7 @@ pub fn engagement_vs_rank(
     category: Option<Category>,
 ) -> Result<(Vec<EngagementRow>, Vec<Correlation>)> {
     let rows: Vec<EngagementRow> = conn
-        .prepare_cached(queries::ANALYTICS_ENGAGEMENT_VS_RANK)?
+        .prepare(queries::ANALYTICS_ENGAGEMENT_VS_RANK)?
         .query_map(
             named_params! { "from": period.from.date(), "to": period.to.date(), "category": category.map(Category::as_str) },
             |row| {
@@ -472,20 +471,20 @@ pub fn genre_performance(conn: &Connection, region: Region, period: Period) -> R
     };
     let (rows, country): (Vec<GenreRow>, Option<&str>) = match &region {
         Region::Global => (
-            conn.prepare_cached(queries::ANALYTICS_GENRE_PERFORMANCE_GLOBAL)?
+            conn.prepare(queries::ANALYTICS_GENRE_PERFORMANCE_GLOBAL)?
                 .query_map(named_params! { "from": from, "to": to }, map)?
                 .collect::<Result<_, _>>()?,
             None,
         ),
         Region::Country(code) => (
-            conn.prepare_cached(queries::ANALYTICS_GENRE_PERFORMANCE_COUNTRY)?
+            conn.prepare(queries::ANALYTICS_GENRE_PERFORMANCE_COUNTRY)?
                 .query_map(named_params! { "country": code.as_str(), "from": from, "to": to }, map)?
                 .collect::<Result<_, _>>()?,
             Some(code.as_str()),
         ),
     };
     let coverage = conn
-        .prepare_cached(queries::ANALYTICS_GENRE_COVERAGE)?
+        .prepare(queries::ANALYTICS_GENRE_COVERAGE)?
         .query_row(named_params! { "country": country, "from": from, "to": to }, |row| {
             Ok(Coverage { title_weeks_with_genre: row.get(0)?, title_weeks: row.get(1)? })
         })?;
@@ -494,7 +493,7 @@ pub fn genre_performance(conn: &Connection, region: Region, period: Period) -> R
 
 pub fn regional_preferences(conn: &Connection, period: Period) -> Result<Vec<RegionalPreferenceRow>> {
     Ok(conn
-        .prepare_cached(queries::ANALYTICS_REGIONAL_PREFERENCES)?
+        .prepare(queries::ANALYTICS_REGIONAL_PREFERENCES)?
         .query_map(named_params! { "from": period.from.date(), "to": period.to.date() }, |row| {
             Ok(RegionalPreferenceRow {
                 country_iso2: row.get(0)?,
@@ -531,7 +530,7 @@ pub fn regional_similarity_each(
     offset: u64,
     each: &mut dyn FnMut(SimilarityRow, u64) -> Result<()>,
 ) -> Result<()> {
-    let mut statement = conn.prepare_cached(queries::ANALYTICS_REGIONAL_SIMILARITY)?;
+    let mut statement = conn.prepare(queries::ANALYTICS_REGIONAL_SIMILARITY)?;
     let mut rows = statement.query(named_params! {
         "from": period.from.date(), "to": period.to.date(), "limit": i64::from(limit), "offset": offset as i64,
     })?;
@@ -549,7 +548,7 @@ pub fn regional_similarity_each(
 
 pub fn category_viewership(conn: &Connection, period: Period) -> Result<Vec<CategoryViewershipRow>> {
     Ok(conn
-        .prepare_cached(queries::ANALYTICS_CATEGORY_VIEWERSHIP)?
+        .prepare(queries::ANALYTICS_CATEGORY_VIEWERSHIP)?
         .query_map(named_params! { "from": period.from.date(), "to": period.to.date() }, |row| {
             Ok(CategoryViewershipRow {
                 category: row.get(0)?,
@@ -578,7 +577,7 @@ pub fn category_viewership_weekly_each(
     period: Period,
     each: &mut dyn FnMut(CategoryWeekRow, u64) -> Result<()>,
 ) -> Result<()> {
-    let mut statement = conn.prepare_cached(queries::ANALYTICS_CATEGORY_VIEWERSHIP_WEEKLY)?;
+    let mut statement = conn.prepare(queries::ANALYTICS_CATEGORY_VIEWERSHIP_WEEKLY)?;
     let mut rows = statement.query(named_params! { "from": period.from.date(), "to": period.to.date() })?;
     let map = |row: &duckdb::Row<'_>| -> duckdb::Result<(CategoryWeekRow, u64)> {
         let week = CategoryWeekRow {
@@ -597,7 +596,7 @@ pub fn category_viewership_weekly_each(
 /// The `top` titles with the most global hours in the period.
 pub fn most_watched_titles(conn: &Connection, period: Period, top: u32) -> Result<Vec<i64>> {
     Ok(conn
-        .prepare_cached(queries::ANALYTICS_TOP_TITLES_BY_HOURS)?
+        .prepare(queries::ANALYTICS_TOP_TITLES_BY_HOURS)?
         .query_map(
             named_params! { "from": period.from.date(), "to": period.to.date(), "top": i64::from(top) },
             |row| row.get(0),
@@ -608,15 +607,16 @@ pub fn most_watched_titles(conn: &Connection, period: Period, top: u32) -> Resul
 /// The title a name refers to: the most charted title with that normalised name.
 pub fn title_by_name(conn: &Connection, normalized: &str) -> Result<Option<i64>> {
     Ok(conn
-        .prepare_cached(queries::ANALYTICS_TITLES_BY_NAME)?
+        .prepare(queries::ANALYTICS_TITLES_BY_NAME)?
         .query_row(named_params! { "name": normalized }, |row| row.get(0))
         .optional()?)
 }
 
 pub fn weekly_hours(conn: &Connection, title_ids: &[i64], period: Period) -> Result<Vec<WeeklyHoursRow>> {
-    let ids = Value::List(title_ids.iter().map(|id| Value::BigInt(*id)).collect());
+    // The bundled duckdb crate binds no list parameter: the ids go as one comma-separated text.
+    let ids = title_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     Ok(conn
-        .prepare_cached(queries::ANALYTICS_WEEKLY_HOURS)?
+        .prepare(queries::ANALYTICS_WEEKLY_HOURS)?
         .query_map(named_params! { "title_ids": ids, "from": period.from.date(), "to": period.to.date() }, |row| {
             Ok(WeeklyHoursRow {
                 week: week_at(row, 0)?,
@@ -632,9 +632,8 @@ pub fn weekly_hours(conn: &Connection, title_ids: &[i64], period: Period) -> Res
 
 /// The first and last publication day of the videos; `None` when no video was loaded.
 pub fn video_days(conn: &Connection) -> Result<Option<(NaiveDate, NaiveDate)>> {
-    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = conn
-        .prepare_cached(queries::ANALYTICS_YOUTUBE_DATE_RANGE)?
-        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) =
+        conn.prepare(queries::ANALYTICS_YOUTUBE_DATE_RANGE)?.query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(first.zip(last))
 }
 
@@ -647,7 +646,7 @@ pub fn youtube_top_engagement(
     offset: u64,
 ) -> Result<(Vec<EngagementTitleRow>, u64)> {
     let mut total = 0u64;
-    let mut statement = conn.prepare_cached(queries::ANALYTICS_YOUTUBE_TOP_ENGAGEMENT)?;
+    let mut statement = conn.prepare(queries::ANALYTICS_YOUTUBE_TOP_ENGAGEMENT)?;
     let mut rows = statement.query(named_params! {
         "from": from, "to": to, "metric": metric.as_str(), "limit": i64::from(limit), "offset": offset as i64,
     })?;
@@ -674,7 +673,7 @@ pub fn youtube_durations(
 ) -> Result<Vec<DurationBucketRow>> {
     let bucket = i64::from(bucket_minutes);
     Ok(conn
-        .prepare_cached(queries::ANALYTICS_YOUTUBE_DURATIONS)?
+        .prepare(queries::ANALYTICS_YOUTUBE_DURATIONS)?
         .query_map(named_params! { "bucket_minutes": bucket, "from": from, "to": to }, |row| {
             let start: i64 = row.get(0)?;
             Ok(DurationBucketRow {

@@ -49,7 +49,7 @@ impl Question for LlmCalls {
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<LlmCallRow>> {
         let conn = db.conn();
         sql_paged(self.page, |limit, offset| {
-            let mut statement = conn.prepare_cached(queries::LLM_CALLS_LIST)?;
+            let mut statement = conn.prepare(queries::LLM_CALLS_LIST)?;
             let mut total = 0;
             let rows = statement
                 .query_map(named_params! { "limit": i64::from(limit), "offset": offset as i64 }, |row| {

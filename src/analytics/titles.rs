@@ -194,9 +194,9 @@ impl Question for TitleSearch {
         let conn = db.conn();
         let kind = self.kind.map(TitleKind::as_str);
         let total: i64 = conn
-            .prepare_cached(queries::TITLES_SEARCH_COUNT)?
+            .prepare(queries::TITLES_SEARCH_COUNT)?
             .query_row(named_params! { "q": self.query, "kind": kind }, |row| row.get(0))?;
-        let mut statement = conn.prepare_cached(queries::TITLES_SEARCH)?;
+        let mut statement = conn.prepare(queries::TITLES_SEARCH)?;
         let rows = statement.query_map(
             named_params! {
                 "q": self.query,
@@ -227,7 +227,7 @@ impl Question for TitleSearch {
 
 pub fn exists(conn: &Connection, title_id: i64) -> Result<bool> {
     Ok(conn
-        .prepare_cached(queries::TITLE_GET)?
+        .prepare(queries::TITLE_GET)?
         .query_row(named_params! { "title_id": title_id }, |_| Ok(()))
         .optional()?
         .is_some())
@@ -246,19 +246,17 @@ pub fn lookup(db: &Snapshot<'_>, title_id: i64) -> Result<Lookup> {
 }
 
 fn detail(conn: &Connection, title_id: i64) -> Result<Lookup> {
-    let Some(title) = conn
-        .prepare_cached(queries::TITLE_GET)?
-        .query_row(named_params! { "title_id": title_id }, summary)
-        .optional()?
+    let Some(title) =
+        conn.prepare(queries::TITLE_GET)?.query_row(named_params! { "title_id": title_id }, summary).optional()?
     else {
         let current: Option<i64> = conn
-            .prepare_cached(queries::TITLE_CURRENT_ID)?
+            .prepare(queries::TITLE_CURRENT_ID)?
             .query_row(named_params! { "title_id": title_id }, |row| row.get(0))
             .optional()?;
         return Ok(current.filter(|id| *id != title_id).map_or(Lookup::Missing, Lookup::MovedTo));
     };
     let top10 = conn
-        .prepare_cached(queries::TITLE_TOP10_LISTS)?
+        .prepare(queries::TITLE_TOP10_LISTS)?
         .query_map(named_params! { "title_id": title_id }, |row| {
             Ok(Top10Presence {
                 region: row.get(0)?,
@@ -278,7 +276,7 @@ fn detail(conn: &Connection, title_id: i64) -> Result<Lookup> {
         None => None,
     };
     let videos = conn
-        .prepare_cached(queries::TITLE_VIDEOS)?
+        .prepare(queries::TITLE_VIDEOS)?
         .query_map(named_params! { "title_id": title_id }, |row| {
             Ok(TitleVideo {
                 video_id: row.get(0)?,
@@ -294,7 +292,7 @@ fn detail(conn: &Connection, title_id: i64) -> Result<Lookup> {
         })?
         .collect::<Result<_, _>>()?;
     let matches = conn
-        .prepare_cached(queries::TITLE_MATCHES)?
+        .prepare(queries::TITLE_MATCHES)?
         .query_map(named_params! { "title_id": title_id }, |row| {
             Ok(MatchProvenance {
                 source: row.get(0)?,
@@ -312,7 +310,7 @@ fn detail(conn: &Connection, title_id: i64) -> Result<Lookup> {
 
 fn catalog_show(conn: &Connection, show_id: &str) -> Result<Option<CatalogShow>> {
     let show = conn
-        .prepare_cached(queries::TITLE_CATALOG_SHOW)?
+        .prepare(queries::TITLE_CATALOG_SHOW)?
         .query_row(named_params! { "show_id": show_id }, |row| {
             Ok(CatalogShow {
                 show_id: row.get(0)?,
@@ -340,11 +338,11 @@ fn catalog_show(conn: &Connection, show_id: &str) -> Result<Option<CatalogShow>>
         .optional()?;
     let Some(mut show) = show else { return Ok(None) };
     show.genres = conn
-        .prepare_cached(queries::TITLE_CATALOG_GENRES)?
+        .prepare(queries::TITLE_CATALOG_GENRES)?
         .query_map(named_params! { "show_id": show_id }, |row| row.get(0))?
         .collect::<Result<_, _>>()?;
     let people: Vec<(String, String)> = conn
-        .prepare_cached(queries::TITLE_CATALOG_PEOPLE)?
+        .prepare(queries::TITLE_CATALOG_PEOPLE)?
         .query_map(named_params! { "show_id": show_id }, |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
     for (role, name) in people {
@@ -396,10 +394,9 @@ impl Question for Unmatched {
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<UnmatchedEntity>> {
         let conn = db.conn();
         let source = self.source.map(UnmatchedSource::as_str);
-        let total: i64 = conn
-            .prepare_cached(queries::UNMATCHED_COUNT)?
-            .query_row(named_params! { "source": source }, |row| row.get(0))?;
-        let mut statement = conn.prepare_cached(queries::UNMATCHED_LIST)?;
+        let total: i64 =
+            conn.prepare(queries::UNMATCHED_COUNT)?.query_row(named_params! { "source": source }, |row| row.get(0))?;
+        let mut statement = conn.prepare(queries::UNMATCHED_LIST)?;
         let rows = statement.query_map(
             named_params! { "source": source, "limit": i64::from(self.page.limit), "offset": self.page.offset as i64 },
             |row| {

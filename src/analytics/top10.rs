@@ -104,13 +104,13 @@ pub fn resolve_global_week(db: &Snapshot<'_>, selector: WeekSelector) -> Result<
 
 /// Every week the global list has.
 pub fn global_weeks(conn: &Connection) -> Result<BTreeSet<Week>> {
-    let mut statement = conn.prepare_cached(queries::TOP10_GLOBAL_WEEKS)?;
+    let mut statement = conn.prepare(queries::TOP10_GLOBAL_WEEKS)?;
     let weeks = statement.query_map([], |row| week_of(row, 0))?;
     Ok(weeks.collect::<Result<_, _>>()?)
 }
 
 pub fn global_week(conn: &Connection, week: Week, category: Option<Category>) -> Result<Vec<Top10GlobalRow>> {
-    let mut statement = conn.prepare_cached(queries::TOP10_GLOBAL_WEEK)?;
+    let mut statement = conn.prepare(queries::TOP10_GLOBAL_WEEK)?;
     let rows = statement.query_map(
         named_params! { "week": week.date(), "category": category.map(Category::as_str) },
         |row| {
@@ -135,7 +135,7 @@ pub fn global_week(conn: &Connection, week: Week, category: Option<Category>) ->
 pub fn resolve_country_week(conn: &Connection, country: CountryCode, selector: WeekSelector) -> Result<Week> {
     let probe = probe_date(selector);
     let summary = conn
-        .prepare_cached(queries::TOP10_COUNTRY_WEEKS_SUMMARY)?
+        .prepare(queries::TOP10_COUNTRY_WEEKS_SUMMARY)?
         .query_row(named_params! { "country": country.as_str(), "week": probe }, weeks_summary)?;
     match resolve(summary, selector, List::Countries) {
         Some(resolved) => resolved,
@@ -157,7 +157,7 @@ pub fn country_week(
     week: Week,
     category: Option<Category>,
 ) -> Result<Vec<Top10CountryRow>> {
-    let mut statement = conn.prepare_cached(queries::TOP10_COUNTRY_WEEK)?;
+    let mut statement = conn.prepare(queries::TOP10_COUNTRY_WEEK)?;
     let rows = statement.query_map(
         named_params! { "country": country.as_str(), "week": week.date(), "category": category.map(Category::as_str) },
         |row| {
@@ -177,7 +177,7 @@ pub fn country_week(
 }
 
 pub fn most_popular(conn: &Connection, category: Option<Category>) -> Result<Vec<Top10MostPopularRow>> {
-    let mut statement = conn.prepare_cached(queries::TOP10_MOST_POPULAR)?;
+    let mut statement = conn.prepare(queries::TOP10_MOST_POPULAR)?;
     let rows = statement.query_map(named_params! { "category": category.map(Category::as_str) }, |row| {
         Ok(Top10MostPopularRow {
             category: row.get(0)?,
@@ -194,7 +194,7 @@ pub fn most_popular(conn: &Connection, category: Option<Category>) -> Result<Vec
 }
 
 pub fn weeks(conn: &Connection) -> Result<Vec<WeekSummary>> {
-    let mut statement = conn.prepare_cached(queries::WEEKS)?;
+    let mut statement = conn.prepare(queries::WEEKS)?;
     let rows = statement.query_map([], |row| {
         Ok(WeekSummary {
             week: week_of(row, 0)?,
@@ -207,7 +207,7 @@ pub fn weeks(conn: &Connection) -> Result<Vec<WeekSummary>> {
 }
 
 pub fn countries(conn: &Connection) -> Result<Vec<CountrySummary>> {
-    let mut statement = conn.prepare_cached(queries::COUNTRIES)?;
+    let mut statement = conn.prepare(queries::COUNTRIES)?;
     let rows = statement.query_map([], |row| {
         Ok(CountrySummary {
             country_iso2: row.get(0)?,

@@ -225,7 +225,7 @@ impl Audience {
 pub fn content_documents(conn: &Connection) -> Result<Vec<Document>> {
     let split =
         |text: String| -> Vec<String> { text.split('\u{1f}').filter(|s| !s.is_empty()).map(str::to_owned).collect() };
-    let mut statement = conn.prepare_cached(queries::ML_SIMILAR_CONTENT)?;
+    let mut statement = conn.prepare(queries::ML_SIMILAR_CONTENT)?;
     let rows = statement.query_map([], |row| {
         Ok(Document {
             title_id: row.get(0)?,
@@ -241,7 +241,7 @@ pub fn content_documents(conn: &Connection) -> Result<Vec<Document>> {
 /// the global lists it charted on (which say whether it is in English) and the start of its
 /// overview. Empty for an unknown title.
 pub fn describe(conn: &Connection, title_id: i64) -> Result<String> {
-    let mut statement = conn.prepare_cached(queries::ML_SIMILAR_ABOUT)?;
+    let mut statement = conn.prepare(queries::ML_SIMILAR_ABOUT)?;
     let found = statement
         .query_row(named_params! { "title_id": title_id }, |row| {
             Ok((
@@ -271,7 +271,7 @@ pub fn describe(conn: &Connection, title_id: i64) -> Result<String> {
 }
 
 pub fn audience_cells(conn: &Connection) -> Result<Vec<(i64, String, NaiveDate)>> {
-    let mut statement = conn.prepare_cached(queries::ML_SIMILAR_AUDIENCE)?;
+    let mut statement = conn.prepare(queries::ML_SIMILAR_AUDIENCE)?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -364,7 +364,7 @@ impl Question for SimilarTo {
     const NAME: &'static str = "similar-titles";
 
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<SimilarTitle>> {
-        let mut statement = db.conn().prepare_cached(queries::ML_SIMILAR_TITLES)?;
+        let mut statement = db.conn().prepare(queries::ML_SIMILAR_TITLES)?;
         let names: HashMap<i64, (String, String)> =
             statement.query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?))))?.collect::<Result<_, _>>()?;
         if !names.contains_key(&self.title_id) {

@@ -16,7 +16,7 @@ use crate::warehouse::{Snapshot, queries};
 
 /// Every global list entry with what the other feeds say about it.
 pub fn history(conn: &Connection) -> Result<History> {
-    let mut statement = conn.prepare_cached(queries::ML_HISTORY)?;
+    let mut statement = conn.prepare(queries::ML_HISTORY)?;
     let charts = statement.query_map([], |row| {
         let count = |i: usize| row.get::<_, Option<i64>>(i).map(|v| v.map(|v| v as u32));
         let number = |i: usize| row.get::<_, Option<i64>>(i).map(|v| v.map(|v| v as f64));
@@ -85,7 +85,7 @@ pub fn insert(conn: &Connection, record: &ModelRecord, artifact: &Artifact) -> R
 
 /// Every model, newest first.
 pub fn list(conn: &Connection) -> Result<Vec<ModelRecord>> {
-    let mut statement = conn.prepare_cached(queries::ML_MODELS_LIST)?;
+    let mut statement = conn.prepare(queries::ML_MODELS_LIST)?;
     let rows = statement.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().collect()
 }
@@ -105,7 +105,7 @@ impl Question for ModelsPage {
     fn ask(&self, db: &Snapshot<'_>) -> Result<Answer<ModelRecord>> {
         let conn = db.conn();
         sql_paged(self.page, |limit, offset| {
-            let mut statement = conn.prepare_cached(queries::ML_MODELS_PAGE)?;
+            let mut statement = conn.prepare(queries::ML_MODELS_PAGE)?;
             let mut total = 0;
             let rows = statement
                 .query_map(named_params! { "limit": i64::from(limit), "offset": offset as i64 }, |row| {
@@ -128,13 +128,13 @@ impl Question for ModelsPage {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<ModelRecord>> {
-    let mut statement = conn.prepare_cached(queries::ML_MODEL_GET)?;
+    let mut statement = conn.prepare(queries::ML_MODEL_GET)?;
     statement.query_row(named_params! { "id": id }, from_row).optional()?.transpose()
 }
 
 /// The newest model's id and artifact.
 pub fn latest_artifact(conn: &Connection) -> Result<Option<(i64, String)>> {
-    let mut statement = conn.prepare_cached(queries::ML_MODEL_LATEST_ARTIFACT)?;
+    let mut statement = conn.prepare(queries::ML_MODEL_LATEST_ARTIFACT)?;
     Ok(statement.query_row([], |row| Ok((row.get(0)?, row.get(1)?))).optional()?)
 }
 

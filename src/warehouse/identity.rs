@@ -37,7 +37,7 @@ pub struct VideoEntry {
 }
 
 pub fn catalog_entries(conn: &Connection) -> Result<Vec<CatalogEntry>> {
-    let mut statement = conn.prepare_cached(queries::IDENTITY_CATALOG_ENTRIES)?;
+    let mut statement = conn.prepare(queries::IDENTITY_CATALOG_ENTRIES)?;
     let rows = statement.query_map([], |row| {
         Ok(CatalogEntry {
             show_id: row.get(0)?,
@@ -53,7 +53,7 @@ pub fn catalog_entries(conn: &Connection) -> Result<Vec<CatalogEntry>> {
 }
 
 pub fn top10_entities(conn: &Connection) -> Result<Vec<Top10Entity>> {
-    let mut statement = conn.prepare_cached(queries::IDENTITY_TOP10_ENTITIES)?;
+    let mut statement = conn.prepare(queries::IDENTITY_TOP10_ENTITIES)?;
     let rows = statement.query_map([], |row| {
         let runtimes: String = row.get(3)?;
         Ok(Top10Entity {
@@ -68,7 +68,7 @@ pub fn top10_entities(conn: &Connection) -> Result<Vec<Top10Entity>> {
 }
 
 pub fn youtube_videos(conn: &Connection) -> Result<Vec<VideoEntry>> {
-    let mut statement = conn.prepare_cached(queries::IDENTITY_YOUTUBE_VIDEOS)?;
+    let mut statement = conn.prepare(queries::IDENTITY_YOUTUBE_VIDEOS)?;
     let rows = statement.query_map([], |row| {
         let published_at: NaiveDateTime = row.get(2)?;
         Ok(VideoEntry { video_id: row.get(0)?, title: row.get(1)?, published_at: published_at.and_utc() })
@@ -78,7 +78,7 @@ pub fn youtube_videos(conn: &Connection) -> Result<Vec<VideoEntry>> {
 
 /// Every registered key and its id.
 pub fn registry(conn: &Connection) -> Result<HashMap<String, i64>> {
-    let mut statement = conn.prepare_cached(queries::IDENTITY_REGISTRY)?;
+    let mut statement = conn.prepare(queries::IDENTITY_REGISTRY)?;
     let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -8,7 +8,7 @@ use crate::domain::LlmCall;
 use crate::error::Result;
 
 pub fn insert(conn: &Connection, calls: &[LlmCall]) -> Result<()> {
-    let mut statement = conn.prepare_cached(queries::LLM_CALL_INSERT)?;
+    let mut statement = conn.prepare(queries::LLM_CALL_INSERT)?;
     for call in calls {
         statement.execute(named_params! {
             "called_at": call.called_at.naive_utc(),

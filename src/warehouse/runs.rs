@@ -52,7 +52,7 @@ pub fn finish(conn: &Connection, run: &IngestRun) -> Result<()> {
 }
 
 pub fn get(conn: &Connection, id: RunId) -> Result<Option<IngestRun>> {
-    let mut statement = conn.prepare_cached(queries::RUN_GET)?;
+    let mut statement = conn.prepare(queries::RUN_GET)?;
     let row = statement.query_row(named_params! { "id": id.0 }, from_row).optional()?;
     row.transpose()
 }
@@ -69,9 +69,9 @@ pub fn list(conn: &Connection, filter: &RunFilter) -> Result<(Vec<IngestRun>, u6
     let source = filter.source.map(SourceId::as_str);
     let status = filter.status.map(RunStatus::as_str);
     let total: i64 = conn
-        .prepare_cached(queries::RUNS_COUNT)?
+        .prepare(queries::RUNS_COUNT)?
         .query_row(named_params! { "source": source, "status": status }, |row| row.get(0))?;
-    let mut statement = conn.prepare_cached(queries::RUNS_LIST)?;
+    let mut statement = conn.prepare(queries::RUNS_LIST)?;
     let runs = statement
         .query_map(
             named_params! {
@@ -101,7 +101,7 @@ pub struct RunTotals {
 }
 
 pub fn totals(conn: &Connection) -> Result<Vec<RunTotals>> {
-    let mut statement = conn.prepare_cached(queries::RUNS_TOTALS)?;
+    let mut statement = conn.prepare(queries::RUNS_TOTALS)?;
     let rows = statement.query_map([], |row| {
         let count = |i: usize| row.get::<_, i64>(i).map(|v| v as u64);
         Ok(RunTotals {
