@@ -133,9 +133,9 @@ pub async fn record(state: &AppState, calls: Vec<LlmCall>) {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CallsParams {
-    /// Page size, 1 to 1000; default 20.
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
+    /// Page size, 1 to 1000, or `all` for every call up to `NA_MAX_ROWS`; default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
     /// Calls to skip; default 0.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
@@ -163,6 +163,9 @@ pub async fn list_calls(
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
     let question =
-        LlmCalls { page: params::page(p.limit, p.offset, PageSize::LIST)?, recorded: state.llm_calls_logged() };
+        LlmCalls {
+        page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
+        recorded: state.llm_calls_logged(),
+    };
     Ok(answer(&state, &headers, format, "/v1/llm/calls".into(), question).await)
 }

@@ -211,6 +211,9 @@ async fn native_mode_runs_the_tools_the_model_calls_and_answers_from_their_rows(
     assert_eq!(logged[1]["purpose"], "ask");
     let csv = app.get("/v1/llm/calls?format=csv").await.text().await.unwrap();
     assert!(csv.starts_with(r#""id","called_at","purpose","question_hash""#), "{csv}");
+    let (status, whole) = app.get_json("/v1/llm/calls?limit=all").await;
+    assert_eq!(status, StatusCode::OK, "the spec offers limit=all: {whole}");
+    assert_eq!(whole["data"], log["data"]);
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(
         metrics.contains(r#"netflix_analytics_llm_calls_total{purpose="ask",mode="native",outcome="tool_calls"} 1"#),
