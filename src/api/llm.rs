@@ -162,8 +162,7 @@ pub async fn list_calls(
     Query(p): Query<CallsParams>,
 ) -> Result<Response> {
     let format = Format::negotiate(p.format.as_deref(), &headers)?;
-    let question =
-        LlmCalls {
+    let question = LlmCalls {
         page: params::page_or_all(p.limit.as_deref(), p.offset, PageSize::LIST, state.max_rows())?,
         recorded: state.llm_calls_logged(),
     };
