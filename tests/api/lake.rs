@@ -270,6 +270,13 @@ impl Drop for Service {
     }
 }
 
+/// The scenario's Top 10 files with `global` as the global list.
+async fn serve_top10(top10: &Top10Feed, scenario: &Scenario, global: &[fixtures::GlobalEntry]) {
+    let countries = fixtures::countries_tsv(&scenario.countries);
+    let most_popular = fixtures::most_popular_tsv(&fixtures::most_popular());
+    top10.serve(&fixtures::global_tsv(global), &countries, &most_popular).await;
+}
+
 /// Every query endpoint, as JSON and as CSV, with the ids and countries the data holds.
 async fn query_paths(service: &Service) -> Vec<String> {
     let spec: Value =
@@ -337,20 +344,7 @@ async fn a_writer_and_two_readers_share_one_lake_on_postgres_and_s3() {
     let store = ObjectStore::start(&moto).await;
     let scenario = Scenario::new();
     let top10 = Top10Feed::start().await;
-    let serve_top10 = |global: Vec<fixtures::GlobalEntry>| {
-        let top10 = &top10;
-        let countries = fixtures::countries_tsv(&scenario.countries);
-        async move {
-            top10
-                .serve(
-                    &fixtures::global_tsv(&global),
-                    &countries,
-                    &fixtures::most_popular_tsv(&fixtures::most_popular()),
-                )
-                .await
-        }
-    };
-    serve_top10(scenario.global.clone()).await;
+    serve_top10(&top10, &scenario, &scenario.global).await;
     let catalog = CatalogApi::start().await;
     catalog.serve(scenario.catalog(), 20).await;
     let youtube = YouTubeApi::start().await;
@@ -429,7 +423,7 @@ async fn a_writer_and_two_readers_share_one_lake_on_postgres_and_s3() {
     for entry in global.iter_mut().filter(|e| e.week == crate::scenario::WEEKS[3]) {
         entry.hours = entry.hours.map(|h| h + 1_000);
     }
-    serve_top10(global).await;
+    serve_top10(&top10, &scenario, &global).await;
     writer.ingest_ok("top10").await;
     let next = writer.data_version().await;
     assert_eq!(next, version + 1);
@@ -475,7 +469,7 @@ async fn a_writer_and_two_readers_share_one_lake_on_postgres_and_s3() {
     assert_eq!(now, settled, "a reader's answers moved while the writer died mid-refresh");
 
     // The writer restarted publishes what it has; nothing was half-applied, the readers stay put.
-    serve_top10(scenario.global.clone()).await;
+    serve_top10(&top10, &scenario, &scenario.global).await;
     let writer = Service::start(&writer_env).await;
     assert_eq!(writer.data_version().await, next);
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -496,17 +490,8 @@ async fn the_file_mode_publishes_a_read_only_parquet_copy_after_every_refresh() 
         for entry in &mut global {
             entry.hours = entry.hours.map(|h| h + hours_added);
         }
-        let top10 = &top10;
-        let countries = fixtures::countries_tsv(&scenario.countries);
-        async move {
-            top10
-                .serve(
-                    &fixtures::global_tsv(&global),
-                    &countries,
-                    &fixtures::most_popular_tsv(&fixtures::most_popular()),
-                )
-                .await
-        }
+        let (top10, scenario) = (&top10, &scenario);
+        async move { serve_top10(top10, scenario, &global).await }
     };
     serve(0).await;
     let app = crate::helpers::spawn_app_with(&top10.base_url(), move |c| c.publish_dir = Some(dir)).await;
