@@ -66,25 +66,8 @@ EXAMPLES="$WORK/bin"
 mkdir -p "$OUT"
 rm -f "$OUT"/*.txt "$OUT"/*.tsv "$OUT"/summary.md
 
-wait_for() { # $1 url, $2 log
-    for _ in $(seq 1 150); do
-        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-        sleep 0.2
-    done
-    cat "$2" >&2
-    echo "nothing answered at $1" >&2
-    exit 1
-}
-start() { # $1 log, then the command; sets STARTED
-    local log="$1"
-    shift
-    "$@" > "$log" 2>&1 &
-    STARTED=$!
-    PIDS+=("$STARTED")
-}
-stop() {
-    kill -TERM "$1" 2>/dev/null && wait "$1" 2>/dev/null || true
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 start_service() { # $1 cache bytes; sets SERVICE
     start "$WORK/service.log" env NA_LISTEN="127.0.0.1:$PORT" NA_WAREHOUSE="$WORK/bench.duckdb" \
         NA_CACHE_MAX_BYTES="$1" NA_SCHEDULE=off NA_ADMIN_TOKEN="$TOKEN" NA_LOG_FORMAT=json "$BIN" serve

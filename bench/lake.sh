@@ -51,23 +51,8 @@ cp "$CARGO_TARGET_DIR/release/netflix-analytics" "$BIN"
 mkdir -p "$OUT"
 rm -f "$OUT"/*.txt "$OUT"/summary.md
 
-wait_for() { # $1 url, $2 log
-    for _ in $(seq 1 600); do
-        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    cat "$2" >&2
-    echo "nothing answered at $1" >&2
-    exit 1
-}
-start() { # $1 log, then the command; sets STARTED
-    local log="$1"
-    shift
-    "$@" > "$log" 2>&1 &
-    STARTED=$!
-    PIDS+=("$STARTED")
-}
-stop() { kill -TERM "$1" 2>/dev/null && wait "$1" 2>/dev/null || true; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 now() { date +%s.%N; }
 version_of() { curl -fsS "$1/readyz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data_version"])'; }
 
