@@ -281,6 +281,8 @@ fn draw(bar: &ProgressBar, progress: &RunProgress) {
 
 async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
     let warehouse = app::open_warehouse(&config, 1).await?;
+    // A lake writer hands the migrated schema to the readers.
+    warehouse.publish().await?;
     println!("{} is migrated; data version {}", warehouse.path().display(), warehouse.data_version());
     Ok(ExitCode::SUCCESS)
 }

@@ -178,9 +178,9 @@ fn literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-/// The writer: the lake must not have been migrated by a newer build; then the file's committed
-/// state is published, which also creates the lake's tables the first time.
-pub fn open_writer(conn: &mut Connection) -> Result<()> {
+/// The writer: the lake must not have been migrated by a newer build. Publishing (which creates
+/// the lake's tables the first time) is the caller's next step, `Warehouse::publish`.
+pub fn open_writer(conn: &Connection) -> Result<()> {
     if published(conn)? {
         let lake = lake_migrations(conn)?;
         if let Some((version, _)) = lake.iter().find(|(v, _)| !migrate::MIGRATIONS.iter().any(|m| m.version == *v)) {
@@ -192,7 +192,7 @@ pub fn open_writer(conn: &mut Connection) -> Result<()> {
             });
         }
     }
-    publish(conn)
+    Ok(())
 }
 
 /// A reader: the lake's tables must come from exactly this build's migrations; then every
@@ -360,7 +360,7 @@ mod tests {
         let mut conn = writer_with_lake();
         publish(&mut conn).unwrap();
         conn.execute_batch("INSERT INTO lake.ops.schema_migrations VALUES (999, '0999_future', 'x', now())").unwrap();
-        let err = open_writer(&mut conn).unwrap_err();
+        let err = open_writer(&conn).unwrap_err();
         assert!(err.to_string().contains("migration 999"), "{err}");
     }
 

@@ -85,8 +85,9 @@ impl Warehouse {
         Warehouse::from_root(path, root, max_concurrent_queries, None)
     }
 
-    /// The writer of a lake: its own file, as `open` has it, published to the lake at start and
-    /// after every run, so the lake catches up with whatever a killed predecessor committed.
+    /// The writer of a lake: its own file, as `open` has it. The service and the CLI publish it to
+    /// the lake at start and after every run, so the lake catches up with whatever a killed
+    /// predecessor committed.
     pub async fn open_lake_writer(path: &Path, lake: LakeSettings, max_concurrent_queries: usize) -> Result<Warehouse> {
         let path = path.to_path_buf();
         tokio::task::spawn_blocking(move || {
@@ -98,7 +99,7 @@ impl Warehouse {
                 Connection::open_with_flags(&path, lake.duckdb_config()?).map_err(|e| open_error(e.to_string()))?;
             migrate::apply(&mut root)?;
             lake.attach(&root, Access::Writer)?;
-            lake::open_writer(&mut root)?;
+            lake::open_writer(&root)?;
             Warehouse::from_root(path, root, max_concurrent_queries, Some(Access::Writer))
         })
         .await?
